@@ -1,0 +1,23 @@
+namespace DicomWebArchive.Core.Index;
+
+/// <summary>The relational index: what is stored, where, and everything QIDO matches on.</summary>
+public interface IIndexStore
+{
+    /// <summary>Creates or migrates the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds the instance with its study and series rows and aggregates in one transaction. When the SOP Instance UID
+    /// exists: same SHA-256 → <see cref="AddInstanceResult.AlreadyStored"/>; different → <see cref="AddInstanceResult.Conflict"/>,
+    /// or, with <paramref name="overwrite"/>, <see cref="AddInstanceResult.Replaced"/> and <paramref name="replacedBlobKey"/> set
+    /// to the blob the caller must now delete.
+    /// </summary>
+    Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, CancellationToken cancellationToken);
+
+    Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken);
+
+    /// <summary>True when some instance row references the blob (the sweeper keeps it).</summary>
+    Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken);
+
+    Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,79 @@
+namespace DicomWebArchive.Dicom;
+
+/// <summary>Tags the code refers to by name (DICOM keywords). The full dictionary is <see cref="DicomDictionary"/>.</summary>
+public static class DicomTags
+{
+    public static readonly DicomTag FileMetaInformationGroupLength = new(0x00020000);
+    public static readonly DicomTag FileMetaInformationVersion = new(0x00020001);
+    public static readonly DicomTag MediaStorageSOPClassUID = new(0x00020002);
+    public static readonly DicomTag MediaStorageSOPInstanceUID = new(0x00020003);
+    public static readonly DicomTag TransferSyntaxUID = new(0x00020010);
+    public static readonly DicomTag ImplementationClassUID = new(0x00020012);
+    public static readonly DicomTag ImplementationVersionName = new(0x00020013);
+
+    public static readonly DicomTag SpecificCharacterSet = new(0x00080005);
+    public static readonly DicomTag SOPClassUID = new(0x00080016);
+    public static readonly DicomTag SOPInstanceUID = new(0x00080018);
+    public static readonly DicomTag StudyDate = new(0x00080020);
+    public static readonly DicomTag SeriesDate = new(0x00080021);
+    public static readonly DicomTag StudyTime = new(0x00080030);
+    public static readonly DicomTag SeriesTime = new(0x00080031);
+    public static readonly DicomTag AccessionNumber = new(0x00080050);
+    public static readonly DicomTag InstanceAvailability = new(0x00080056);
+    public static readonly DicomTag Modality = new(0x00080060);
+    public static readonly DicomTag ModalitiesInStudy = new(0x00080061);
+    public static readonly DicomTag SOPClassesInStudy = new(0x00080062);
+    public static readonly DicomTag ReferringPhysicianName = new(0x00080090);
+    public static readonly DicomTag TimezoneOffsetFromUTC = new(0x00080201);
+    public static readonly DicomTag StudyDescription = new(0x00081030);
+    public static readonly DicomTag SeriesDescription = new(0x0008103E);
+    public static readonly DicomTag ReferencedSOPClassUID = new(0x00081150);
+    public static readonly DicomTag ReferencedSOPInstanceUID = new(0x00081155);
+    public static readonly DicomTag RetrieveURL = new(0x00081190);
+    public static readonly DicomTag WarningReason = new(0x00081196);
+    public static readonly DicomTag FailureReason = new(0x00081197);
+    public static readonly DicomTag FailedSOPSequence = new(0x00081198);
+    public static readonly DicomTag ReferencedSOPSequence = new(0x00081199);
+
+    public static readonly DicomTag PatientName = new(0x00100010);
+    public static readonly DicomTag PatientID = new(0x00100020);
+    public static readonly DicomTag PatientBirthDate = new(0x00100030);
+    public static readonly DicomTag PatientSex = new(0x00100040);
+
+    public static readonly DicomTag StudyInstanceUID = new(0x0020000D);
+    public static readonly DicomTag SeriesInstanceUID = new(0x0020000E);
+    public static readonly DicomTag StudyID = new(0x00200010);
+    public static readonly DicomTag SeriesNumber = new(0x00200011);
+    public static readonly DicomTag InstanceNumber = new(0x00200013);
+    public static readonly DicomTag NumberOfStudyRelatedSeries = new(0x00201206);
+    public static readonly DicomTag NumberOfStudyRelatedInstances = new(0x00201208);
+    public static readonly DicomTag NumberOfSeriesRelatedInstances = new(0x00201209);
+
+    public static readonly DicomTag SamplesPerPixel = new(0x00280002);
+    public static readonly DicomTag PhotometricInterpretation = new(0x00280004);
+    public static readonly DicomTag PlanarConfiguration = new(0x00280006);
+    public static readonly DicomTag NumberOfFrames = new(0x00280008);
+    public static readonly DicomTag Rows = new(0x00280010);
+    public static readonly DicomTag Columns = new(0x00280011);
+    public static readonly DicomTag BitsAllocated = new(0x00280100);
+    public static readonly DicomTag BitsStored = new(0x00280101);
+    public static readonly DicomTag HighBit = new(0x00280102);
+    public static readonly DicomTag PixelRepresentation = new(0x00280103);
+    public static readonly DicomTag WindowCenter = new(0x00281050);
+    public static readonly DicomTag WindowWidth = new(0x00281051);
+    public static readonly DicomTag RescaleIntercept = new(0x00281052);
+    public static readonly DicomTag RescaleSlope = new(0x00281053);
+
+    public static readonly DicomTag PerformedProcedureStepStartDate = new(0x00400244);
+    public static readonly DicomTag PerformedProcedureStepStartTime = new(0x00400245);
+
+    public static readonly DicomTag ExtendedOffsetTable = new(0x7FE00001);
+    public static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE00002);
+    public static readonly DicomTag FloatPixelData = new(0x7FE00008);
+    public static readonly DicomTag DoubleFloatPixelData = new(0x7FE00009);
+    public static readonly DicomTag PixelData = new(0x7FE00010);
+
+    public static readonly DicomTag Item = new(0xFFFEE000);
+    public static readonly DicomTag ItemDelimitationItem = new(0xFFFEE00D);
+    public static readonly DicomTag SequenceDelimitationItem = new(0xFFFEE0DD);
+}
