@@ -35,7 +35,7 @@ public static class QueryAttributes
     public static readonly QueryAttribute PatientId = new(DicomTags.PatientID, "PatientID", DicomVR.LO, QueryLevel.Study, "patient_id");
     public static readonly QueryAttribute PatientBirthDate = new(DicomTags.PatientBirthDate, "PatientBirthDate", DicomVR.DA, QueryLevel.Study, "patient_birth_date");
     public static readonly QueryAttribute PatientSex = new(DicomTags.PatientSex, "PatientSex", DicomVR.CS, QueryLevel.Study, "patient_sex");
-    public static readonly QueryAttribute StudyId = new(DicomTags.StudyID, "StudyID", DicomVR.SH, QueryLevel.Study, "study_id");
+    public static readonly QueryAttribute StudyId = new(DicomTags.StudyID, "StudyID", DicomVR.SH, QueryLevel.Study, "dicom_study_id");
     public static readonly QueryAttribute NumberOfStudyRelatedSeries = new(DicomTags.NumberOfStudyRelatedSeries, "NumberOfStudyRelatedSeries", DicomVR.IS, QueryLevel.Study, "number_of_series") { IsAggregate = true };
     public static readonly QueryAttribute NumberOfStudyRelatedInstances = new(DicomTags.NumberOfStudyRelatedInstances, "NumberOfStudyRelatedInstances", DicomVR.IS, QueryLevel.Study, "number_of_instances") { IsAggregate = true };
 
@@ -45,15 +45,15 @@ public static class QueryAttributes
     public static readonly QueryAttribute SeriesDescription = new(DicomTags.SeriesDescription, "SeriesDescription", DicomVR.LO, QueryLevel.Series, "series_description");
     public static readonly QueryAttribute SeriesDate = new(DicomTags.SeriesDate, "SeriesDate", DicomVR.DA, QueryLevel.Series, "series_date");
     public static readonly QueryAttribute SeriesTime = new(DicomTags.SeriesTime, "SeriesTime", DicomVR.TM, QueryLevel.Series, "series_time");
-    public static readonly QueryAttribute PerformedProcedureStepStartDate = new(DicomTags.PerformedProcedureStepStartDate, "PerformedProcedureStepStartDate", DicomVR.DA, QueryLevel.Series, "pps_start_date");
-    public static readonly QueryAttribute PerformedProcedureStepStartTime = new(DicomTags.PerformedProcedureStepStartTime, "PerformedProcedureStepStartTime", DicomVR.TM, QueryLevel.Series, "pps_start_time");
+    public static readonly QueryAttribute PerformedProcedureStepStartDate = new(DicomTags.PerformedProcedureStepStartDate, "PerformedProcedureStepStartDate", DicomVR.DA, QueryLevel.Series, "performed_procedure_step_start_date");
+    public static readonly QueryAttribute PerformedProcedureStepStartTime = new(DicomTags.PerformedProcedureStepStartTime, "PerformedProcedureStepStartTime", DicomVR.TM, QueryLevel.Series, "performed_procedure_step_start_time");
     public static readonly QueryAttribute NumberOfSeriesRelatedInstances = new(DicomTags.NumberOfSeriesRelatedInstances, "NumberOfSeriesRelatedInstances", DicomVR.IS, QueryLevel.Series, "number_of_instances") { IsAggregate = true };
 
     public static readonly QueryAttribute SopInstanceUid = new(DicomTags.SOPInstanceUID, "SOPInstanceUID", DicomVR.UI, QueryLevel.Instance, "sop_instance_uid");
     public static readonly QueryAttribute SopClassUid = new(DicomTags.SOPClassUID, "SOPClassUID", DicomVR.UI, QueryLevel.Instance, "sop_class_uid");
     public static readonly QueryAttribute InstanceNumber = new(DicomTags.InstanceNumber, "InstanceNumber", DicomVR.IS, QueryLevel.Instance, "instance_number");
-    public static readonly QueryAttribute Rows = new(DicomTags.Rows, "Rows", DicomVR.US, QueryLevel.Instance, "rows");
-    public static readonly QueryAttribute Columns = new(DicomTags.Columns, "Columns", DicomVR.US, QueryLevel.Instance, "columns");
+    public static readonly QueryAttribute Rows = new(DicomTags.Rows, "Rows", DicomVR.US, QueryLevel.Instance, "pixel_rows");
+    public static readonly QueryAttribute Columns = new(DicomTags.Columns, "Columns", DicomVR.US, QueryLevel.Instance, "pixel_columns");
     public static readonly QueryAttribute BitsAllocated = new(DicomTags.BitsAllocated, "BitsAllocated", DicomVR.US, QueryLevel.Instance, "bits_allocated");
     public static readonly QueryAttribute NumberOfFrames = new(DicomTags.NumberOfFrames, "NumberOfFrames", DicomVR.IS, QueryLevel.Instance, "number_of_frames");
 

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Query;
+using DicomWebArchive.Dicom;
+
+namespace DicomWebArchive.Storage.Index;
+
+/// <summary>
+/// Builds the one SELECT that answers a QIDO search. Every value travels as a parameter; wildcards go through the
+/// dialect; multi-valued study aggregates (ModalitiesInStudy, SOPClassesInStudy) match through the series and
+/// instance tables so that "CT" finds a CT+PT study by an index seek.
+/// </summary>
+internal sealed class QidoSql
+{
+    private readonly ISqlDialect _dialect;
+    private readonly StringBuilder _where = new();
+    private readonly DynamicParameters _parameters = new();
+    private int _next;
+
+    private QidoSql(ISqlDialect dialect) => _dialect = dialect;
+
+    public static (string Sql, DynamicParameters Parameters) Build(QidoQuery query, ISqlDialect dialect, bool withMetadata)
+    {
+        var builder = new QidoSql(dialect);
+        return (builder.Compose(query, withMetadata), builder._parameters);
+    }
+
+    private string Compose(QidoQuery query, bool withMetadata)
+    {
+        var sql = new StringBuilder("SELECT ");
+        var first = true;
+        foreach (var attribute in QueryAttributes.All)
+        {
+            if (attribute.Level > query.Level)
+            {
+                continue;
+            }
+            sql.Append(first ? "" : ", ").Append(Alias(attribute.Level)).Append('.').Append(attribute.Column).Append(" AS ").Append(attribute.Keyword);
+            first = false;
+        }
+        if (withMetadata && query.Level == QueryLevel.Instance)
+        {
+            sql.Append(", i.metadata AS Metadata");
+        }
+
+        sql.Append(query.Level switch
+        {
+            QueryLevel.Study => " FROM study st",
+            QueryLevel.Series => " FROM series se JOIN study st ON st.id = se.study_id",
+            _ => " FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id",
+        });
+
+        if (query.StudyInstanceUid is not null)
+        {
+            And($"st.study_instance_uid = {Bind(query.StudyInstanceUid)}");
+        }
+        if (query.SeriesInstanceUid is not null)
+        {
+            And($"se.series_instance_uid = {Bind(query.SeriesInstanceUid)}");
+        }
+        foreach (var match in query.Matches)
+        {
+            And(Condition(match));
+        }
+        if (_where.Length > 0)
+        {
+            sql.Append(" WHERE ").Append(_where);
+        }
+
+        // A total order on the primary key keeps pages stable; newest studies first is what a worklist wants.
+        sql.Append(query.Level switch
+        {
+            QueryLevel.Study => " ORDER BY st.id DESC",
+            QueryLevel.Series => " ORDER BY se.id",
+            _ => " ORDER BY i.id",
+        });
+        _parameters.Add("limit", query.Limit);
+        _parameters.Add("offset", query.Offset);
+        sql.Append(' ').Append(_dialect.Paging("limit", "offset"));
+        return sql.ToString();
+    }
+
+    private string Condition(QueryMatch match)
+    {
+        var attribute = match.Attribute;
+        if (attribute == QueryAttributes.ModalitiesInStudy || attribute == QueryAttributes.SopClassesInStudy)
+        {
+            return AggregateCondition(match);
+        }
+        var column = Column(attribute);
+        return match switch
+        {
+            SingleValueMatch single => $"{column} = {Bind(Value(attribute, single.Value))}",
+            ValueListMatch list => $"{column} IN ({string.Join(", ", list.Values.Select(v => Bind(Value(attribute, v))))})",
+            AllValuesMatch all => string.Join(" AND ", all.Values.Select(v => $"{column} = {Bind(Value(attribute, v))}")),
+            WildcardMatch wildcard => Wildcard(column, IsNormalizedName(attribute) ? PersonNameNormalizer.Normalize(wildcard.Pattern)! : wildcard.Pattern),
+            RangeMatch range => Range(column, attribute, range),
+            EmptyValueMatch => $"({column} IS NULL OR {column} = '')",
+            FuzzyNameMatch fuzzy => Fuzzy(column, attribute, fuzzy),
+            _ => throw new NotSupportedException(match.GetType().Name),
+        };
+    }
+
+    /// <summary>A study matches a modality or SOP class when one of its series or instances has it.</summary>
+    private string AggregateCondition(QueryMatch match)
+    {
+        var modality = match.Attribute == QueryAttributes.ModalitiesInStudy;
+        var from = modality
+            ? "SELECT 1 FROM series xs WHERE xs.study_id = st.id AND "
+            : "SELECT 1 FROM instance xi JOIN series xs ON xs.id = xi.series_id WHERE xs.study_id = st.id AND ";
+        var column = modality ? "xs.modality" : "xi.sop_class_uid";
+        return match switch
+        {
+            SingleValueMatch single => $"EXISTS ({from}{column} = {Bind(single.Value)})",
+            ValueListMatch list => $"EXISTS ({from}{column} IN ({string.Join(", ", list.Values.Select(Bind))}))",
+            AllValuesMatch all => string.Join(" AND ", all.Values.Select(v => $"EXISTS ({from}{column} = {Bind(v)})")),
+            WildcardMatch wildcard => $"EXISTS ({from}{Wildcard(column, wildcard.Pattern)})",
+            EmptyValueMatch => $"({Column(match.Attribute)} IS NULL OR {Column(match.Attribute)} = '')",
+            _ => throw new NotSupportedException(match.GetType().Name),
+        };
+    }
+
+    private string Range(string column, QueryAttribute attribute, RangeMatch range)
+    {
+        var parts = new List<string>(2);
+        if (range.From is not null)
+        {
+            parts.Add($"{column} >= {Bind(range.From)}");
+        }
+        if (range.To is not null)
+        {
+            // A partial time covers its whole unit: 1100 includes 11:00:59.9; '~' sorts after every digit and '.'.
+            var to = attribute.VR == DicomVR.TM ? range.To + "~" : range.To;
+            parts.Add($"{column} <= {Bind(to)}");
+        }
+        return string.Join(" AND ", parts);
+    }
+
+    /// <summary>Each word must begin some component of the name (family, given, middle...), ignoring case and accents.</summary>
+    private string Fuzzy(string column, QueryAttribute attribute, FuzzyNameMatch fuzzy)
+    {
+        var conditions = new List<string>();
+        foreach (var word in fuzzy.Words)
+        {
+            var normalized = IsNormalizedName(attribute) ? PersonNameNormalizer.Normalize(word)! : word;
+            var alternatives = new[] { $"{normalized}*", $"*^{normalized}*", $"* {normalized}*", $"*={normalized}*" }
+                .Select(pattern => Wildcard(column, pattern));
+            conditions.Add($"({string.Join(" OR ", alternatives)})");
+        }
+        return string.Join(" AND ", conditions);
+    }
+
+    private string Wildcard(string column, string dicomPattern)
+    {
+        var name = NextName();
+        _parameters.Add(name, _dialect.WildcardPattern(dicomPattern));
+        return _dialect.Wildcard(column, name);
+    }
+
+    private static object Value(QueryAttribute attribute, string value) => attribute.VR switch
+    {
+        DicomVR.IS or DicomVR.US => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+        DicomVR.PN when IsNormalizedName(attribute) => PersonNameNormalizer.Normalize(value)!,
+        _ => value,
+    };
+
+    private static bool IsNormalizedName(QueryAttribute attribute) => attribute == QueryAttributes.PatientName;
+
+    private static string Column(QueryAttribute attribute) =>
+        IsNormalizedName(attribute) ? "st.patient_name_normalized" : $"{Alias(attribute.Level)}.{attribute.Column}";
+
+    private static string Alias(QueryLevel level) => level switch
+    {
+        QueryLevel.Study => "st",
+        QueryLevel.Series => "se",
+        _ => "i",
+    };
+
+    private void And(string condition)
+    {
+        _where.Append(_where.Length == 0 ? "" : " AND ").Append('(').Append(condition).Append(')');
+    }
+
+    private string Bind(object value)
+    {
+        var name = NextName();
+        _parameters.Add(name, value);
+        return _dialect.Parameter(name);
+    }
+
+    private string NextName() => "p" + (_next++).ToString(CultureInfo.InvariantCulture);
+}
