@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+using Dapper;
+
+namespace DicomWebArchive.Storage.Index;
+
+/// <summary>
+/// Applies the dialect's numbered scripts (Index/Migrations/{dialect}/NNNN_name.sql) in order, each in a write
+/// transaction that first checks schema_version, so several processes starting at once apply each script once.
+/// </summary>
+internal static class IndexMigrator
+{
+    public static IReadOnlyList<Migration> Load(ISqlDialect dialect)
+    {
+        var assembly = typeof(IndexMigrator).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Index.Migrations.{dialect.Name}.";
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(prefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = resource[prefix.Length..^".sql".Length];
+            var underscore = name.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                throw new InvalidOperationException($"Migration '{resource}' is not named NNNN_name.sql.");
+            }
+
+            migrations.Add(new Migration(version, name, () => Read(assembly, resource)));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 1; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version == migrations[i - 1].Version)
+            {
+                throw new InvalidOperationException($"Migrations '{migrations[i - 1].Name}' and '{migrations[i].Name}' share a version.");
+            }
+        }
+
+        return migrations;
+    }
+
+    /// <summary>Returns the versions this call applied (none when the schema was current).</summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(IndexDatabase database, CancellationToken cancellationToken)
+    {
+        var applied = new List<int>();
+        var migrations = Load(database.Dialect);
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await database.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(database.Dialect.CreateSchemaVersionTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var migration in migrations)
+            {
+                if (await ApplyAsync(database, connection, migration, cancellationToken).ConfigureAwait(false))
+                {
+                    applied.Add(migration.Version);
+                }
+            }
+        }
+
+        return applied;
+    }
+
+    private static async Task<bool> ApplyAsync(IndexDatabase database, DbConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        var p = database.Dialect.ParameterPrefix;
+        var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM schema_version WHERE version = {p}Version", new { migration.Version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (done > 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql(), transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"INSERT INTO schema_version (version, name, applied_at) VALUES ({p}Version, {p}Name, {database.Dialect.UtcNowMilliseconds})",
+                new { migration.Version, migration.Name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    internal sealed record Migration(int Version, string Name, Func<string> Sql);
+}

@@ -1,0 +1,200 @@
+using Dapper;
+using DicomWebArchive.Core.Index;
+
+namespace DicomWebArchive.Storage.Index;
+
+public sealed partial class SqlIndexStore
+{
+    public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, CancellationToken cancellationToken)
+    {
+        var row = await QueryAsync<StudyReadRow>(_sql.GetStudy, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false);
+        return row.Count == 0 ? null : row[0].ToRecord();
+    }
+
+    public async Task<SeriesRecord?> GetSeriesAsync(string studyInstanceUid, string seriesInstanceUid, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<SeriesReadRow>(
+            _sql.GetSeries, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0].ToRecord();
+    }
+
+    public async Task<InstanceRecord?> GetInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<InstanceReadRow>(_sql.GetInstance, new { SopInstanceUid = sopInstanceUid }, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0].ToRecord();
+    }
+
+    public async Task<IReadOnlyList<SeriesRecord>> ListSeriesAsync(string studyInstanceUid, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<SeriesReadRow>(_sql.ListSeries, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.ToRecord());
+    }
+
+    public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
+    {
+        var rows = seriesInstanceUid is null
+            ? await QueryAsync<InstanceReadRow>(_sql.ListStudyInstances, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false)
+            : await QueryAsync<InstanceReadRow>(
+                _sql.ListSeriesInstances, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.ToRecord());
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.AsList();
+        }
+    }
+
+    private static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    private static IReadOnlyList<string> SplitList(string? joined) => SplitValues(joined);
+
+    // Rows mirror the columns' storage types; the public records are built from them.
+    private class StudyAttributesRow
+    {
+        public string StudyInstanceUid { get; set; } = "";
+        public string? StudyDate { get; set; }
+        public string? StudyTime { get; set; }
+        public string? AccessionNumber { get; set; }
+        public string? StudyId { get; set; }
+        public string? StudyDescription { get; set; }
+        public string? ReferringPhysicianName { get; set; }
+        public string? PatientName { get; set; }
+        public string? PatientId { get; set; }
+        public string? PatientBirthDate { get; set; }
+        public string? PatientSex { get; set; }
+        public string? TimezoneOffsetFromUtc { get; set; }
+    }
+
+    private sealed class StudyReadRow : StudyAttributesRow
+    {
+        public string? ModalitiesInStudy { get; set; }
+        public string? SopClassesInStudy { get; set; }
+        public long NumberOfStudyRelatedSeries { get; set; }
+        public long NumberOfStudyRelatedInstances { get; set; }
+        public long CreatedAt { get; set; }
+
+        public StudyRecord ToRecord() => new()
+        {
+            StudyInstanceUid = StudyInstanceUid,
+            StudyDate = StudyDate,
+            StudyTime = StudyTime,
+            AccessionNumber = AccessionNumber,
+            StudyId = StudyId,
+            StudyDescription = StudyDescription,
+            ReferringPhysicianName = ReferringPhysicianName,
+            PatientName = PatientName,
+            PatientId = PatientId,
+            PatientBirthDate = PatientBirthDate,
+            PatientSex = PatientSex,
+            TimezoneOffsetFromUtc = TimezoneOffsetFromUtc,
+            ModalitiesInStudy = SplitList(ModalitiesInStudy),
+            SopClassesInStudy = SplitList(SopClassesInStudy),
+            NumberOfStudyRelatedSeries = checked((int)NumberOfStudyRelatedSeries),
+            NumberOfStudyRelatedInstances = checked((int)NumberOfStudyRelatedInstances),
+            CreatedAt = FromUnixMilliseconds(CreatedAt),
+        };
+    }
+
+    private sealed class SeriesReadRow
+    {
+        public string StudyInstanceUid { get; set; } = "";
+        public string SeriesInstanceUid { get; set; } = "";
+        public string? Modality { get; set; }
+        public long? SeriesNumber { get; set; }
+        public string? SeriesDescription { get; set; }
+        public string? SeriesDate { get; set; }
+        public string? SeriesTime { get; set; }
+        public string? PerformedProcedureStepStartDate { get; set; }
+        public string? PerformedProcedureStepStartTime { get; set; }
+        public long NumberOfSeriesRelatedInstances { get; set; }
+        public long CreatedAt { get; set; }
+
+        public SeriesRecord ToRecord() => new()
+        {
+            StudyInstanceUid = StudyInstanceUid,
+            SeriesInstanceUid = SeriesInstanceUid,
+            Modality = Modality,
+            SeriesNumber = (int?)SeriesNumber,
+            SeriesDescription = SeriesDescription,
+            SeriesDate = SeriesDate,
+            SeriesTime = SeriesTime,
+            PerformedProcedureStepStartDate = PerformedProcedureStepStartDate,
+            PerformedProcedureStepStartTime = PerformedProcedureStepStartTime,
+            NumberOfSeriesRelatedInstances = checked((int)NumberOfSeriesRelatedInstances),
+            CreatedAt = FromUnixMilliseconds(CreatedAt),
+        };
+    }
+
+    private sealed class InstanceReadRow : StudyAttributesRow
+    {
+        public string SeriesInstanceUid { get; set; } = "";
+        public string? Modality { get; set; }
+        public long? SeriesNumber { get; set; }
+        public string? SeriesDescription { get; set; }
+        public string? SeriesDate { get; set; }
+        public string? SeriesTime { get; set; }
+        public string? PerformedProcedureStepStartDate { get; set; }
+        public string? PerformedProcedureStepStartTime { get; set; }
+        public string SopInstanceUid { get; set; } = "";
+        public string SopClassUid { get; set; } = "";
+        public long? InstanceNumber { get; set; }
+        public long? Rows { get; set; }
+        public long? Columns { get; set; }
+        public long? BitsAllocated { get; set; }
+        public long? NumberOfFrames { get; set; }
+        public string TransferSyntaxUid { get; set; } = "";
+        public long Size { get; set; }
+        public byte[] Sha256 { get; set; } = [];
+        public string BlobKey { get; set; } = "";
+        public string Tier { get; set; } = "";
+        public long? PixelDataOffset { get; set; }
+        public byte[]? FrameTable { get; set; }
+        public byte[] MetadataJson { get; set; } = [];
+        public long CreatedAt { get; set; }
+
+        public InstanceRecord ToRecord() => new()
+        {
+            StudyInstanceUid = StudyInstanceUid,
+            StudyDate = StudyDate,
+            StudyTime = StudyTime,
+            AccessionNumber = AccessionNumber,
+            StudyId = StudyId,
+            StudyDescription = StudyDescription,
+            ReferringPhysicianName = ReferringPhysicianName,
+            PatientName = PatientName,
+            PatientId = PatientId,
+            PatientBirthDate = PatientBirthDate,
+            PatientSex = PatientSex,
+            TimezoneOffsetFromUtc = TimezoneOffsetFromUtc,
+            SeriesInstanceUid = SeriesInstanceUid,
+            Modality = Modality,
+            SeriesNumber = (int?)SeriesNumber,
+            SeriesDescription = SeriesDescription,
+            SeriesDate = SeriesDate,
+            SeriesTime = SeriesTime,
+            PerformedProcedureStepStartDate = PerformedProcedureStepStartDate,
+            PerformedProcedureStepStartTime = PerformedProcedureStepStartTime,
+            SopInstanceUid = SopInstanceUid,
+            SopClassUid = SopClassUid,
+            InstanceNumber = (int?)InstanceNumber,
+            Rows = (int?)Rows,
+            Columns = (int?)Columns,
+            BitsAllocated = (int?)BitsAllocated,
+            NumberOfFrames = (int?)NumberOfFrames,
+            TransferSyntaxUid = TransferSyntaxUid,
+            Size = Size,
+            Sha256 = Sha256,
+            BlobKey = BlobKey,
+            Tier = Tier,
+            PixelDataOffset = PixelDataOffset,
+            FrameTable = FrameTable,
+            MetadataJson = MetadataJson,
+            CreatedAt = FromUnixMilliseconds(CreatedAt),
+        };
+    }
+}

@@ -1,0 +1,288 @@
+using System.Data.Common;
+using Dapper;
+using DicomWebArchive.Core.Index;
+
+namespace DicomWebArchive.Storage.Index;
+
+/// <summary>
+/// The index on a relational database through Dapper: the SQL is shared, the differences live in the dialect.
+/// Each instance is added in one write transaction together with its study and series rows, their aggregates
+/// and an audit row.
+/// </summary>
+public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
+{
+    private const char ValueSeparator = '\\';
+    private readonly IndexDatabase _database;
+    private readonly IndexSql _sql;
+    private readonly TimeProvider _time;
+
+    internal SqlIndexStore(IndexDatabase database, TimeProvider? timeProvider = null)
+    {
+        _database = database;
+        _sql = new IndexSql(database.Dialect);
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>An index in the SQLite file the connection string names (created when missing).</summary>
+    public static SqlIndexStore ForSqlite(string connectionString) => new(new SqliteIndexDatabase(connectionString));
+
+    public async Task InitializeAsync(CancellationToken cancellationToken) =>
+        await IndexMigrator.MigrateAsync(_database, cancellationToken).ConfigureAwait(false);
+
+    public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var write = new Write(connection, transaction, cancellationToken);
+                var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
+                    {
+                        return (AddInstanceResult.AlreadyStored, null);
+                    }
+
+                    if (!overwrite)
+                    {
+                        return (AddInstanceResult.Conflict, null);
+                    }
+
+                    await write.ExecuteAsync(_sql.DeleteInstance, new { existing.Id }).ConfigureAwait(false);
+                }
+
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                var study = await UpsertStudyAsync(write, record, now).ConfigureAwait(false);
+                var series = await UpsertSeriesAsync(write, record, study.Id, now).ConfigureAwait(false);
+                if (series.StudyId != study.Id)
+                {
+                    // The Series Instance UID already belongs to another study: storing would corrupt both.
+                    return (AddInstanceResult.Conflict, null);
+                }
+
+                await InsertInstanceAsync(write, record, series.Id).ConfigureAwait(false);
+                await RefreshSeriesAsync(write, series.Id).ConfigureAwait(false);
+                if (existing is null)
+                {
+                    var newSopClass = !SplitValues(study.SopClassesInStudy).Contains(record.SopClassUid, StringComparer.Ordinal);
+                    await RefreshStudyAsync(write, study.Id, now, modalities: series.IsNew, sopClasses: newSopClass).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (existing.SeriesId != series.Id)
+                    {
+                        await RefreshSeriesAsync(write, existing.SeriesId).ConfigureAwait(false);
+                    }
+
+                    if (existing.StudyId != study.Id)
+                    {
+                        await RefreshStudyAsync(write, existing.StudyId, now, modalities: true, sopClasses: true).ConfigureAwait(false);
+                    }
+
+                    await RefreshStudyAsync(write, study.Id, now, modalities: true, sopClasses: true).ConfigureAwait(false);
+                }
+
+                await write.ExecuteAsync(_sql.InsertAudit, new
+                {
+                    Actor = (string?)null,
+                    Action = existing is null ? "store" : "replace",
+                    record.StudyInstanceUid,
+                    record.SeriesInstanceUid,
+                    record.SopInstanceUid,
+                }).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
+            }
+        }
+    }
+
+    public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.QuerySingleOrDefaultAsync<StoredInstance>(
+                new CommandDefinition(_sql.FindInstance, new { SopInstanceUid = sopInstanceUid }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition(_sql.IsBlobReferenced, new { BlobKey = blobKey }, cancellationToken: cancellationToken)).ConfigureAwait(false) != 0;
+        }
+    }
+
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await connection.ExecuteScalarAsync<long>(
+                    new CommandDefinition("SELECT COUNT(*) FROM schema_version", cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+            }
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<StudyRow> UpsertStudyAsync(Write write, InstanceRecord r, long now)
+    {
+        // First writer wins for the study's attributes; later instances only move its aggregates.
+        await write.ExecuteAsync(_sql.InsertStudy, new
+        {
+            r.StudyInstanceUid,
+            r.StudyDate,
+            r.StudyTime,
+            r.AccessionNumber,
+            DicomStudyId = r.StudyId,
+            r.StudyDescription,
+            r.ReferringPhysicianName,
+            r.PatientName,
+            PatientNameNormalized = PersonNameNormalizer.Normalize(r.PatientName),
+            r.PatientId,
+            r.PatientBirthDate,
+            r.PatientSex,
+            r.TimezoneOffsetFromUtc,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }).ConfigureAwait(false);
+        return await write.QuerySingleAsync<StudyRow>(_sql.SelectStudyForUpdate, new { r.StudyInstanceUid }).ConfigureAwait(false);
+    }
+
+    private async Task<SeriesRow> UpsertSeriesAsync(Write write, InstanceRecord r, long studyId, long now)
+    {
+        var inserted = await write.ExecuteAsync(_sql.InsertSeries, new
+        {
+            StudyId = studyId,
+            r.SeriesInstanceUid,
+            r.Modality,
+            r.SeriesNumber,
+            r.SeriesDescription,
+            r.SeriesDate,
+            r.SeriesTime,
+            r.PerformedProcedureStepStartDate,
+            r.PerformedProcedureStepStartTime,
+            CreatedAt = now,
+        }).ConfigureAwait(false);
+        var series = await write.QuerySingleAsync<SeriesRow>(_sql.SelectSeriesForUpdate, new { r.SeriesInstanceUid }).ConfigureAwait(false);
+        series.IsNew = inserted > 0;
+        return series;
+    }
+
+    private Task InsertInstanceAsync(Write write, InstanceRecord r, long seriesId) =>
+        write.ExecuteScalarAsync<long>(_sql.InsertInstance, new
+        {
+            SeriesId = seriesId,
+            r.SopInstanceUid,
+            r.SopClassUid,
+            r.InstanceNumber,
+            PixelRows = r.Rows,
+            PixelColumns = r.Columns,
+            r.BitsAllocated,
+            r.NumberOfFrames,
+            r.TransferSyntaxUid,
+            r.Size,
+            r.Sha256,
+            r.BlobKey,
+            r.Tier,
+            r.PixelDataOffset,
+            r.FrameTable,
+            Metadata = r.MetadataJson,
+            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+        });
+
+    /// <summary>Recounts the series' instances from the rows; a series left empty by a replacement goes away.</summary>
+    private async Task RefreshSeriesAsync(Write write, long seriesId)
+    {
+        await write.ExecuteAsync(_sql.RefreshSeriesCount, new { SeriesId = seriesId }).ConfigureAwait(false);
+        if (await write.ExecuteScalarAsync<long>(_sql.SelectSeriesCount, new { SeriesId = seriesId }).ConfigureAwait(false) == 0)
+        {
+            await write.ExecuteAsync(_sql.DeleteSeries, new { SeriesId = seriesId }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Recounts from the rows, so the aggregates stay exact whatever order concurrent writers commit in.
+    /// The multi-valued aggregates are recomputed only when they can have changed.
+    /// </summary>
+    private async Task RefreshStudyAsync(Write write, long studyId, long now, bool modalities, bool sopClasses)
+    {
+        var parameters = new { StudyId = studyId, Now = now };
+        await write.ExecuteAsync(_sql.RefreshStudyCounts, parameters).ConfigureAwait(false);
+        if (await write.ExecuteScalarAsync<long>(_sql.SelectStudySeriesCount, parameters).ConfigureAwait(false) == 0)
+        {
+            await write.ExecuteAsync(_sql.DeleteStudy, parameters).ConfigureAwait(false);
+            return;
+        }
+
+        if (modalities)
+        {
+            var values = await write.QueryAsync<string>(_sql.SelectStudyModalities, parameters).ConfigureAwait(false);
+            await write.ExecuteAsync(_sql.UpdateStudyModalities, new { StudyId = studyId, Value = JoinValues(values) }).ConfigureAwait(false);
+        }
+
+        if (sopClasses)
+        {
+            var values = await write.QueryAsync<string>(_sql.SelectStudySopClasses, parameters).ConfigureAwait(false);
+            await write.ExecuteAsync(_sql.UpdateStudySopClasses, new { StudyId = studyId, Value = JoinValues(values) }).ConfigureAwait(false);
+        }
+    }
+
+    private static string? JoinValues(IEnumerable<string> values)
+    {
+        var joined = string.Join(ValueSeparator, values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        return joined.Length == 0 ? null : joined;
+    }
+
+    private static string[] SplitValues(string? joined) => string.IsNullOrEmpty(joined) ? [] : joined.Split(ValueSeparator);
+
+    /// <summary>The connection, transaction and token every statement of one write shares.</summary>
+    private readonly record struct Write(DbConnection Connection, DbTransaction Transaction, CancellationToken CancellationToken)
+    {
+        public Task<int> ExecuteAsync(string sql, object parameters) => Connection.ExecuteAsync(Command(sql, parameters));
+
+        public Task<T?> ExecuteScalarAsync<T>(string sql, object parameters) => Connection.ExecuteScalarAsync<T>(Command(sql, parameters));
+
+        public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object parameters) => Connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters));
+
+        public Task<T> QuerySingleAsync<T>(string sql, object parameters) => Connection.QuerySingleAsync<T>(Command(sql, parameters));
+
+        public Task<IEnumerable<T>> QueryAsync<T>(string sql, object parameters) => Connection.QueryAsync<T>(Command(sql, parameters));
+
+        private CommandDefinition Command(string sql, object parameters) => new(sql, parameters, Transaction, cancellationToken: CancellationToken);
+    }
+
+    private sealed class ExistingInstance
+    {
+        public long Id { get; set; }
+        public long SeriesId { get; set; }
+        public long StudyId { get; set; }
+        public byte[] Sha256 { get; set; } = [];
+        public string BlobKey { get; set; } = "";
+    }
+
+    private sealed class StudyRow
+    {
+        public long Id { get; set; }
+        public string? SopClassesInStudy { get; set; }
+    }
+
+    private sealed class SeriesRow
+    {
+        public long Id { get; set; }
+        public long StudyId { get; set; }
+        public bool IsNew { get; set; }
+    }
+}

@@ -1,0 +1,77 @@
+using Dapper;
+using DicomWebArchive.Storage.Index;
+using Microsoft.Data.Sqlite;
+
+namespace DicomWebArchive.Storage.Tests.Index;
+
+public sealed class IndexMigratorTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    [Test]
+    public void Load_Sqlite_FindsNumberedScriptsInOrder()
+    {
+        var migrations = IndexMigrator.Load(SqliteDialect.Instance);
+
+        Assert.That(migrations, Is.Not.Empty);
+        Assert.That(migrations[0].Version, Is.EqualTo(1));
+        Assert.That(migrations[0].Name, Is.EqualTo("0001_initial"));
+        Assert.That(migrations.Select(m => m.Version), Is.Ordered.And.Unique);
+        Assert.That(migrations[0].Sql(), Does.Contain("CREATE TABLE study"));
+    }
+
+    [Test]
+    public async Task MigrateAsync_FreshFile_CreatesTablesAndRecordsVersion()
+    {
+        var database = new SqliteIndexDatabase($"Data Source={_temp.Combine("sub", "index.db")}");
+
+        var applied = await IndexMigrator.MigrateAsync(database, CancellationToken.None);
+
+        Assert.That(applied, Is.EqualTo(IndexMigrator.Load(SqliteDialect.Instance).Select(m => m.Version)));
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).ToList();
+        Assert.That(tables, Is.SupersetOf(new[] { "audit", "instance", "schema_version", "series", "study" }));
+        var versions = (await connection.QueryAsync<(long Version, string Name, long AppliedAt)>("SELECT version, name, applied_at FROM schema_version")).ToList();
+        Assert.That(versions.Select(v => v.Version), Is.EqualTo(applied.Select(v => (long)v)));
+        Assert.That(versions[0].Name, Is.EqualTo("0001_initial"));
+        Assert.That(DateTimeOffset.FromUnixTimeMilliseconds(versions[0].AppliedAt), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+        Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+    }
+
+    [Test]
+    public async Task MigrateAsync_Reopened_AppliesNothing()
+    {
+        var path = _temp.Combine("index.db");
+        await IndexMigrator.MigrateAsync(new SqliteIndexDatabase($"Data Source={path}"), CancellationToken.None);
+        SqliteConnection.ClearAllPools();
+
+        var database = new SqliteIndexDatabase($"Data Source={path}");
+        var applied = await IndexMigrator.MigrateAsync(database, CancellationToken.None);
+
+        Assert.That(applied, Is.Empty);
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_version"), Is.EqualTo(IndexMigrator.Load(SqliteDialect.Instance).Count));
+    }
+
+    [Test]
+    public async Task MigrateAsync_ConcurrentStartUp_AppliesEachScriptOnce()
+    {
+        var path = _temp.Combine("index.db");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            IndexMigrator.MigrateAsync(new SqliteIndexDatabase($"Data Source={path}"), CancellationToken.None))));
+
+        var expected = IndexMigrator.Load(SqliteDialect.Instance).Select(m => m.Version);
+        Assert.That(runs.SelectMany(r => r).Order(), Is.EqualTo(expected));
+    }
+}

@@ -1,0 +1,252 @@
+using Dapper;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Storage.Index;
+using Microsoft.Data.Sqlite;
+
+namespace DicomWebArchive.Storage.Tests.Index;
+
+public sealed partial class SqlIndexStoreTests
+{
+    private TempDirectory _temp = null!;
+    private string _connectionString = null!;
+    private SqlIndexStore _store = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _temp = new TempDirectory();
+        _connectionString = $"Data Source={_temp.Combine("index.db")}";
+        _store = SqlIndexStore.ForSqlite(_connectionString);
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_New_StoresEveryAttribute()
+    {
+        var record = Records.Instance(1, 1, 1);
+
+        var (result, replaced) = await _store.AddInstanceAsync(record, overwrite: false, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(AddInstanceResult.Added));
+        Assert.That(replaced, Is.Null);
+        var stored = await _store.GetInstanceAsync(record.SopInstanceUid, CancellationToken.None);
+        Assert.That(stored, Is.Not.Null);
+        Assert.That(stored! with { Sha256 = record.Sha256, FrameTable = record.FrameTable, MetadataJson = record.MetadataJson }, Is.EqualTo(record));
+        Assert.That(stored.Sha256, Is.EqualTo(record.Sha256));
+        Assert.That(stored.FrameTable, Is.EqualTo(record.FrameTable));
+        Assert.That(stored.MetadataJson, Is.EqualTo(record.MetadataJson));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_New_NormalizesPatientNameAndWritesAuditRow()
+    {
+        var record = Records.Instance(1, 1, 1);
+
+        await _store.AddInstanceAsync(record, overwrite: false, CancellationToken.None);
+
+        await using var connection = new SqliteConnection(_connectionString);
+        Assert.That(await connection.ExecuteScalarAsync<string>("SELECT patient_name_normalized FROM study"), Is.EqualTo("MULLER^ZOE"));
+        var audit = (await connection.QueryAsync<(string? Actor, string Action, string Study, string Series, string Sop, long At)>(
+            "SELECT actor, action, study_instance_uid, series_instance_uid, sop_instance_uid, occurred_at FROM audit")).Single();
+        Assert.That(audit.Actor, Is.Null);
+        Assert.That(audit.Action, Is.EqualTo("store"));
+        Assert.That((audit.Study, audit.Series, audit.Sop), Is.EqualTo((record.StudyInstanceUid, record.SeriesInstanceUid, record.SopInstanceUid)));
+        Assert.That(DateTimeOffset.FromUnixTimeMilliseconds(audit.At), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_SeveralSeriesAndStudies_AggregatesExact()
+    {
+        var records = new[]
+        {
+            Records.Instance(1, 1, 1, "CT"), Records.Instance(1, 1, 2, "CT"), Records.Instance(1, 1, 3, "CT"),
+            Records.Instance(1, 2, 1, "SR", Records.SecondaryCaptureStorage), Records.Instance(1, 3, 1, "CT"),
+            Records.Instance(1, 4, 1, "MR", Records.MrImageStorage),
+            Records.Instance(2, 1, 1, "MR", Records.MrImageStorage), Records.Instance(2, 1, 2, "MR", Records.MrImageStorage),
+        };
+
+        foreach (var record in records)
+        {
+            Assert.That((await _store.AddInstanceAsync(record, false, CancellationToken.None)).Result, Is.EqualTo(AddInstanceResult.Added));
+        }
+
+        var first = await _store.GetStudyAsync(Records.Uid("1", 1), CancellationToken.None);
+        Assert.That(first!.ModalitiesInStudy, Is.EqualTo(new[] { "CT", "MR", "SR" }));
+        Assert.That(first.SopClassesInStudy, Is.EqualTo(new[] { Records.CtImageStorage, Records.MrImageStorage, Records.SecondaryCaptureStorage }));
+        Assert.That(first.NumberOfStudyRelatedSeries, Is.EqualTo(4));
+        Assert.That(first.NumberOfStudyRelatedInstances, Is.EqualTo(6));
+        var second = await _store.GetStudyAsync(Records.Uid("1", 2), CancellationToken.None);
+        Assert.That(second!.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
+        Assert.That((second.NumberOfStudyRelatedSeries, second.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
+        var series = await _store.ListSeriesAsync(Records.Uid("1", 1), CancellationToken.None);
+        Assert.That(series.Select(s => (s.SeriesNumber, s.Modality, s.NumberOfSeriesRelatedInstances)),
+            Is.EqualTo(new (int?, string?, int)[] { (1, "CT", 3), (2, "SR", 1), (3, "CT", 1), (4, "MR", 1) }));
+        Assert.That(await _store.GetSeriesAsync(Records.Uid("1", 1), records[0].SeriesInstanceUid, CancellationToken.None), Is.Not.Null);
+        Assert.That(await _store.GetSeriesAsync(Records.Uid("1", 2), records[0].SeriesInstanceUid, CancellationToken.None), Is.Null);
+        var instances = await _store.ListInstancesAsync(Records.Uid("1", 1), records[0].SeriesInstanceUid, CancellationToken.None);
+        Assert.That(instances.Select(i => i.InstanceNumber), Is.EqualTo(new int?[] { 1, 2, 3 }));
+        Assert.That(await _store.ListInstancesAsync(Records.Uid("1", 1), null, CancellationToken.None), Has.Count.EqualTo(6));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_SecondInstance_KeepsFirstWritersStudyAttributes()
+    {
+        await _store.AddInstanceAsync(Records.Instance(1, 1, 1), false, CancellationToken.None);
+
+        await _store.AddInstanceAsync(Records.Instance(1, 1, 2) with { StudyDescription = "OTHER", PatientName = "Other^Name" }, false, CancellationToken.None);
+
+        var study = await _store.GetStudyAsync(Records.Uid("1", 1), CancellationToken.None);
+        Assert.That((study!.StudyDescription, study.PatientName), Is.EqualTo(("CT THORAX", "Müller^Zoë")));
+        Assert.That(study.NumberOfStudyRelatedInstances, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_SameSopSameHash_AlreadyStoredAndNothingChanges()
+    {
+        var record = Records.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+
+        var again = await _store.AddInstanceAsync(record with { BlobKey = new string('0', 32) }, overwrite: true, CancellationToken.None);
+
+        Assert.That(again, Is.EqualTo((AddInstanceResult.AlreadyStored, (string?)null)));
+        Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.BlobKey, Is.EqualTo(record.BlobKey));
+        Assert.That(await AuditCountAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_SameSopOtherHash_ConflictAndNothingChanges()
+    {
+        var record = Records.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+
+        var other = Records.Instance(1, 1, 1, content: "b");
+        var result = await _store.AddInstanceAsync(other, overwrite: false, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo((AddInstanceResult.Conflict, (string?)null)));
+        var stored = await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None);
+        Assert.That((stored!.BlobKey, stored.Sha256), Is.EqualTo((record.BlobKey, record.Sha256)));
+        Assert.That(await AuditCountAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_OverwriteSameSeries_ReplacedWithOldKeyAndExactCounts()
+    {
+        var record = Records.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        await _store.AddInstanceAsync(Records.Instance(1, 1, 2), false, CancellationToken.None);
+
+        var other = Records.Instance(1, 1, 1, sopClass: Records.SecondaryCaptureStorage, content: "b");
+        var result = await _store.AddInstanceAsync(other, overwrite: true, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo((AddInstanceResult.Replaced, (string?)record.BlobKey)));
+        Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.BlobKey, Is.EqualTo(other.BlobKey));
+        Assert.That(await _store.IsBlobReferencedAsync(record.BlobKey, CancellationToken.None), Is.False);
+        var study = await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None);
+        Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
+        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { Records.CtImageStorage, Records.SecondaryCaptureStorage }));
+        Assert.That((await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, CancellationToken.None))!.NumberOfSeriesRelatedInstances, Is.EqualTo(2));
+        Assert.That(await AuditCountAsync(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_OverwriteMovesToOtherStudy_OldStudyAndSeriesRemovedAggregatesExact()
+    {
+        var record = Records.Instance(1, 1, 1, "CT");
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        await _store.AddInstanceAsync(Records.Instance(2, 1, 1, "MR", Records.MrImageStorage), false, CancellationToken.None);
+
+        var moved = Records.Instance(2, 1, 1, "MR", Records.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
+        var result = await _store.AddInstanceAsync(moved, overwrite: true, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo((AddInstanceResult.Replaced, (string?)record.BlobKey)));
+        Assert.That(await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None), Is.Null);
+        Assert.That(await _store.ListSeriesAsync(record.StudyInstanceUid, CancellationToken.None), Is.Empty);
+        var study = await _store.GetStudyAsync(moved.StudyInstanceUid, CancellationToken.None);
+        Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
+        Assert.That(study.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
+        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { Records.MrImageStorage }));
+        Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.StudyInstanceUid, Is.EqualTo(moved.StudyInstanceUid));
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_OverwriteMovesToOtherSeriesOfSameStudy_ModalitiesFollow()
+    {
+        var record = Records.Instance(1, 1, 1, "CT");
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        await _store.AddInstanceAsync(Records.Instance(1, 2, 1, "MR", Records.MrImageStorage), false, CancellationToken.None);
+
+        var moved = Records.Instance(1, 2, 2, "MR", Records.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
+        await _store.AddInstanceAsync(moved, overwrite: true, CancellationToken.None);
+
+        var study = await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None);
+        Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
+        Assert.That(study.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
+        Assert.That(await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_SeriesOfAnotherStudy_ConflictAndNothingStored()
+    {
+        await _store.AddInstanceAsync(Records.Instance(1, 1, 1), false, CancellationToken.None);
+
+        var stray = Records.Instance(2, 1, 2) with { SeriesInstanceUid = Records.Instance(1, 1, 1).SeriesInstanceUid };
+        var result = await _store.AddInstanceAsync(stray, false, CancellationToken.None);
+
+        Assert.That(result.Result, Is.EqualTo(AddInstanceResult.Conflict));
+        Assert.That(await _store.GetStudyAsync(stray.StudyInstanceUid, CancellationToken.None), Is.Null);
+        Assert.That(await _store.FindInstanceAsync(stray.SopInstanceUid, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task FindInstanceAsync_Missing_Null() =>
+        Assert.That(await _store.FindInstanceAsync("1.2.3", CancellationToken.None), Is.Null);
+
+    [Test]
+    public async Task FindInstanceAsync_Stored_ReturnsLocation()
+    {
+        var record = Records.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+
+        var found = await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None);
+
+        Assert.That(found!.StudyInstanceUid, Is.EqualTo(record.StudyInstanceUid));
+        Assert.That(found.SeriesInstanceUid, Is.EqualTo(record.SeriesInstanceUid));
+        Assert.That(found.SopClassUid, Is.EqualTo(record.SopClassUid));
+        Assert.That(found.Sha256, Is.EqualTo(record.Sha256));
+        Assert.That(found.BlobKey, Is.EqualTo(record.BlobKey));
+    }
+
+    [Test]
+    public async Task IsBlobReferencedAsync_StoredAndUnknownKeys_TrueThenFalse()
+    {
+        var record = Records.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+
+        Assert.That(await _store.IsBlobReferencedAsync(record.BlobKey, CancellationToken.None), Is.True);
+        Assert.That(await _store.IsBlobReferencedAsync(new string('f', 32), CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task IsHealthyAsync_Migrated_True() => Assert.That(await _store.IsHealthyAsync(CancellationToken.None), Is.True);
+
+    [Test]
+    public async Task IsHealthyAsync_NotMigrated_False()
+    {
+        var store = SqlIndexStore.ForSqlite($"Data Source={_temp.Combine("other.db")}");
+
+        Assert.That(await store.IsHealthyAsync(CancellationToken.None), Is.False);
+    }
+
+    private async Task<long> AuditCountAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit");
+    }
+}
