@@ -39,4 +39,17 @@ internal interface ISqlDialect
 
     /// <summary>Creates the migrator's bookkeeping table when it is missing.</summary>
     string CreateSchemaVersionTable { get; }
+
+    /// <summary>
+    /// <paramref name="column"/> matched against a pattern made by <see cref="WildcardPattern"/>: DICOM wild card
+    /// matching (PS3.4 C.2.2.2.4), case-sensitive, and a prefix pattern can use an index.
+    /// </summary>
+    string Wildcard(string column, string patternParameter) => Like(column, patternParameter);
+
+    /// <summary>A DICOM pattern (<c>*</c> any run, <c>?</c> one character, everything else literal) in this dialect's syntax.</summary>
+    string WildcardPattern(string dicomPattern)
+    {
+        var escaped = EscapeLike(dicomPattern);
+        return escaped.Replace('*', '%').Replace('?', '_');
+    }
 }

@@ -44,4 +44,9 @@ internal sealed class SqliteDialect : ISqlDialect
 
     private string InsertInto(string table, IReadOnlyList<string> columns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => ParameterPrefix + SqlNames.ToParameter(c)))})";
+
+    // GLOB is case-sensitive, shares DICOM's * and ? and uses an index for a literal prefix; LIKE would fold ASCII case.
+    public string Wildcard(string column, string patternParameter) => $"{column} GLOB {ParameterPrefix}{patternParameter}";
+
+    public string WildcardPattern(string dicomPattern) => dicomPattern.Replace("[", "[[]", StringComparison.Ordinal);
 }

@@ -1,0 +1,26 @@
+using Dapper;
+using DicomWebArchive.Core.Query;
+
+namespace DicomWebArchive.Storage.Index;
+
+public sealed partial class SqlIndexStore : IQueryIndex
+{
+    public async Task<IReadOnlyList<QueryRow>> SearchAsync(QidoQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var withMetadata = QidoResultWriter.NeedsMetadata(query);
+        var (sql, parameters) = QidoSql.Build(query, _database.Dialect, withMetadata);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var results = new List<QueryRow>();
+            foreach (IDictionary<string, object?> row in rows)
+            {
+                var metadata = withMetadata && row.TryGetValue("Metadata", out var value) ? value as byte[] : null;
+                results.Add(new QueryRow(row.AsReadOnly(), metadata));
+            }
+            return results;
+        }
+    }
+}
