@@ -27,7 +27,8 @@ public static partial class DicomReader
     }
 
     /// <summary>
-    /// Frame i spans Rows×Columns×SamplesPerPixel×BitsAllocated bits from bit i×that. With
+    /// Frame i spans Rows×Columns×SamplesPerPixel×BitsAllocated bits from bit i×that (two samples
+    /// per pixel for YBR_FULL_422 and YBR_PARTIAL_422). With
     /// BitsAllocated 1 a frame need not start on a byte boundary: its range then covers every byte
     /// holding one of its bits (neighbouring frames share a byte) and the reader of the range
     /// starts at bit (i×frame bits) mod 8. Empty when the geometry is missing or exceeds the value.
@@ -40,6 +41,11 @@ public static partial class DicomReader
         Int128 bits = GetUInt16(dataset, DicomTags.BitsAllocated, pixels.VR.ValueSize() * 8);
         long count = GetNumberOfFrames(dataset);
         Int128 frameBits = rows * columns * samples * bits;
+        if (samples == 3 && IsHorizontallySubsampled(dataset))
+        {
+            // Two pixels share one Cb and one Cr sample (PS3.3 C.7.6.3.1.2): two samples per pixel.
+            frameBits = rows * columns * 2 * bits;
+        }
         if (frameBits == 0 || count <= 0 || (count * frameBits + 7) / 8 > pixels.ValueLength)
         {
             return [];
@@ -194,6 +200,12 @@ public static partial class DicomReader
             offsets[i] = BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]);
         }
         return offsets;
+    }
+
+    private static bool IsHorizontallySubsampled(DicomDataset dataset)
+    {
+        var photometric = dataset.GetAsciiString(DicomTags.PhotometricInterpretation);
+        return photometric is "YBR_FULL_422" or "YBR_PARTIAL_422";
     }
 
     private static int GetUInt16(DicomDataset dataset, DicomTag tag, int fallback = 0)
