@@ -70,7 +70,29 @@ public static class DicomVRExtensions
     public static bool TryParse(byte first, byte second, out DicomVR vr)
     {
         vr = (DicomVR)((first << 8) | second);
-        return Enum.IsDefined(vr) && vr != DicomVR.None;
+        switch (vr)
+        {
+            case DicomVR.AE or DicomVR.AS or DicomVR.AT or DicomVR.CS or DicomVR.DA or DicomVR.DS or DicomVR.DT
+                or DicomVR.FD or DicomVR.FL or DicomVR.IS or DicomVR.LO or DicomVR.LT or DicomVR.OB or DicomVR.OD
+                or DicomVR.OF or DicomVR.OL or DicomVR.OV or DicomVR.OW or DicomVR.PN or DicomVR.SH or DicomVR.SL
+                or DicomVR.SQ or DicomVR.SS or DicomVR.ST or DicomVR.SV or DicomVR.TM or DicomVR.UC or DicomVR.UI
+                or DicomVR.UL or DicomVR.UN or DicomVR.UR or DicomVR.US or DicomVR.UT or DicomVR.UV:
+                return true;
+            default:
+                vr = DicomVR.None;
+                return false;
+        }
+    }
+
+    /// <summary>Parses a two-letter VR code such as "OB" (dictionary text).</summary>
+    public static bool TryParse(ReadOnlySpan<char> code, out DicomVR vr)
+    {
+        if (code.Length == 2 && code[0] < 128 && code[1] < 128)
+        {
+            return TryParse((byte)code[0], (byte)code[1], out vr);
+        }
+        vr = DicomVR.None;
+        return false;
     }
 
     public static string ToCode(this DicomVR vr) => vr == DicomVR.None ? "??" : string.Create(2, vr, static (span, v) =>

@@ -1,7 +1,7 @@
 namespace DicomWebArchive.Dicom;
 
 /// <summary>A transfer syntax: how a data set is encoded (VR explicit or implicit, byte order, deflate, encapsulation).</summary>
-public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVR, bool IsBigEndian, bool IsDeflated, bool IsEncapsulated, bool IsLossy)
+public sealed partial record TransferSyntax(string Uid, string Name, bool IsExplicitVR, bool IsBigEndian, bool IsDeflated, bool IsEncapsulated, bool IsLossy)
 {
     public static readonly TransferSyntax ImplicitVRLittleEndian = new("1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, false, false);
     public static readonly TransferSyntax ExplicitVRLittleEndian = new("1.2.840.10008.1.2.1", "Explicit VR Little Endian", true, false, false, false, false);
@@ -10,4 +10,9 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVR, 
 
     /// <summary>True for the syntaxes whose pixel data is native (not encapsulated).</summary>
     public bool IsNative => !IsEncapsulated;
+
+    /// <summary>False for a UID the registry does not know (see <see cref="Lookup"/>).</summary>
+    public bool IsKnown { get; init; } = true;
+
+    public bool IsRetired { get; init; }
 }
