@@ -2,7 +2,9 @@ using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServerOptions();
 builder.Services.AddArchiveStorage(builder.Configuration);
 builder.Services.AddArchiveStore();
+builder.Services.AddQido();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddProblemDetails();
@@ -38,6 +41,7 @@ app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
 dicomWeb.MapStow();
+dicomWeb.MapQido();
 app.MapHealth();
 
 app.Run();

@@ -1,5 +1,6 @@
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Query;
 using DicomWebArchive.Storage.Blobs;
 using DicomWebArchive.Storage.Index;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         });
         services.TryAddSingleton<IIndexStore>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IIndexReader>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<IQueryIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
 
         services.TryAddSingleton(sp => new OrphanSweeper(
             sp.GetRequiredService<IBlobStore>(),

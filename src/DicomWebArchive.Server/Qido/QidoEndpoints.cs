@@ -16,6 +16,15 @@ internal static class QidoEndpoints
 {
     private const string JsonMediaType = "application/dicom+json";
 
+    public static IServiceCollection AddQido(this IServiceCollection services)
+    {
+        services.AddOptions<QidoOptions>()
+            .BindConfiguration(QidoOptions.Section)
+            .Validate(o => o.DefaultLimit >= 1 && o.MaxLimit >= o.DefaultLimit, "Qido:DefaultLimit must be at least 1 and Qido:MaxLimit at least Qido:DefaultLimit.")
+            .ValidateOnStart();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapQido(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/studies", (HttpContext context, IQueryIndex index, IOptions<QidoOptions> options) =>
