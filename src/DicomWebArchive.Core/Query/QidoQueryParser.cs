@@ -197,7 +197,7 @@ public sealed class QidoQueryParser(int defaultLimit, int maxLimit, string servi
         }
         if (value.IndexOf('-', dash + 1) >= 0)
         {
-            throw new QueryException($"{attribute.Keyword} range '{Shorten(value)}' has more than one '-'.");
+            throw new QueryException($"{attribute.Keyword} '{Shorten(value)}' is neither a value nor a range (for dates YYYYMMDD-YYYYMMDD).");
         }
         var from = value[..dash];
         var to = value[(dash + 1)..];
