@@ -20,7 +20,10 @@ public static class QidoResultWriter
     }
 
     /// <summary>What each result returns: indexed attributes by tag, and tags to copy from stored metadata.</summary>
-    internal sealed record ReturnPlan(QueryAttribute[] Indexed, DicomTag[] FromMetadata, bool AllMetadata);
+    internal sealed record ReturnPlan(Slot[] Slots, DicomTag[] FromMetadata, bool AllMetadata);
+
+    /// <summary>One attribute every result returns, in tag order: an indexed column, or computed (RetrieveURL, InstanceAvailability) when <see cref="Attribute"/> is null.</summary>
+    internal sealed record Slot(DicomTag Tag, string Name, QueryAttribute? Attribute);
 
     internal static ReturnPlan Plan(QidoQuery query)
     {
@@ -75,8 +78,12 @@ public static class QidoResultWriter
                 fromMetadata.Add(tag);
             }
         }
-        return new ReturnPlan(indexed.Values.OrderBy(a => a.Tag).ToArray(), fromMetadata.Distinct().Order().ToArray(),
-            query.IncludeAll && query.Level == QueryLevel.Instance);
+        var slots = indexed.Values.Select(a => new Slot(a.Tag, a.Tag.ToString(), a))
+            .Append(new Slot(DicomTags.InstanceAvailability, DicomTags.InstanceAvailability.ToString(), null))
+            .Append(new Slot(DicomTags.RetrieveURL, DicomTags.RetrieveURL.ToString(), null))
+            .OrderBy(slot => slot.Tag)
+            .ToArray();
+        return new ReturnPlan(slots, fromMetadata.Distinct().Order().ToArray(), query.IncludeAll && query.Level == QueryLevel.Instance);
     }
 
     /// <summary>True when answering needs the instance's stored metadata.</summary>
@@ -95,23 +102,8 @@ public static class QidoResultWriter
             root = root.Value.GetArrayLength() > 0 ? root.Value[0] : null;
         }
 
-        // Merge indexed, computed and metadata attributes in ascending tag order.
-        var entries = new SortedDictionary<uint, Action>();
-        foreach (var attribute in plan.Indexed)
-        {
-            var value = row.Columns.GetValueOrDefault(attribute.Keyword);
-            if (attribute == QueryAttributes.ModalitiesInStudy && IsEmpty(value))
-            {
-                continue; // an empty ModalitiesInStudy breaks OHIF's study list
-            }
-            entries[attribute.Tag.Value] = () => WriteAttribute(writer, attribute.VR, value);
-        }
-        entries[DicomTags.InstanceAvailability.Value] = () => WriteStrings(writer, DicomVR.CS, "ONLINE");
-        var url = RetrieveUrl(query.Level, row, serviceBase);
-        if (url is not null)
-        {
-            entries[DicomTags.RetrieveURL.Value] = () => WriteStrings(writer, DicomVR.UR, url);
-        }
+        // The index's attributes and the computed ones, merged in ascending tag order with any from stored metadata.
+        var fromMetadata = new List<(uint Tag, JsonElement Value)>();
         if (root is { ValueKind: JsonValueKind.Object } element)
         {
             if (plan.AllMetadata)
@@ -120,26 +112,69 @@ public static class QidoResultWriter
                 {
                     if (DicomTag.TryParse(property.Name, out var tag))
                     {
-                        var copy = property.Value;
-                        entries.TryAdd(tag.Value, () => copy.WriteTo(writer));
+                        fromMetadata.Add((tag.Value, property.Value));
                     }
                 }
             }
-            foreach (var tag in plan.FromMetadata)
+            else
             {
-                if (element.TryGetProperty(tag.ToString(), out var value))
+                foreach (var tag in plan.FromMetadata)
                 {
-                    entries.TryAdd(tag.Value, () => value.WriteTo(writer));
+                    if (element.TryGetProperty(tag.ToString(), out var value))
+                    {
+                        fromMetadata.Add((tag.Value, value));
+                    }
                 }
             }
+            fromMetadata.Sort((a, b) => a.Tag.CompareTo(b.Tag));
         }
 
         writer.WriteStartObject();
-        foreach (var (tag, write) in entries)
+        var next = 0;
+        void WriteMetadataBelow(uint tag)
         {
-            writer.WritePropertyName(tag.ToString("X8", CultureInfo.InvariantCulture));
-            write();
+            while (next < fromMetadata.Count && fromMetadata[next].Tag < tag)
+            {
+                var (metadataTag, value) = fromMetadata[next++];
+                writer.WritePropertyName(metadataTag.ToString("X8", CultureInfo.InvariantCulture));
+                value.WriteTo(writer);
+            }
+            // The index's value wins over the stored metadata's for the same tag.
+            if (next < fromMetadata.Count && fromMetadata[next].Tag == tag)
+            {
+                next++;
+            }
         }
+
+        foreach (var slot in plan.Slots)
+        {
+            WriteMetadataBelow(slot.Tag.Value);
+            switch (slot.Attribute)
+            {
+                case { } attribute:
+                    var value = row.Columns.GetValueOrDefault(attribute.Keyword);
+                    if (attribute == QueryAttributes.ModalitiesInStudy && IsEmpty(value))
+                    {
+                        continue; // an empty ModalitiesInStudy breaks OHIF's study list
+                    }
+                    writer.WritePropertyName(slot.Name);
+                    WriteAttribute(writer, attribute.VR, value);
+                    break;
+                case null when slot.Tag == DicomTags.InstanceAvailability:
+                    writer.WritePropertyName(slot.Name);
+                    WriteStrings(writer, DicomVR.CS, "ONLINE");
+                    break;
+                case null:
+                    var url = RetrieveUrl(query.Level, row, serviceBase);
+                    if (url is not null)
+                    {
+                        writer.WritePropertyName(slot.Name);
+                        WriteStrings(writer, DicomVR.UR, url);
+                    }
+                    break;
+            }
+        }
+        WriteMetadataBelow(uint.MaxValue);
         writer.WriteEndObject();
     }
 
