@@ -3,6 +3,7 @@
 # Our index is filled through the same SqlIndexStore.AddInstanceAsync the store path uses (tiny metadata, no blobs);
 # Orthanc gets the same distributions of names, dates and modalities through its REST API, one instance per study.
 #   STUDIES=100000 PER_STUDY=10 ORTHANC_STUDIES=100000 REPEATS=50 test/bench/qido-vs-orthanc.sh
+# WORK=DIR keeps both corpora in DIR: a second run with the same WORK skips loading and only measures.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$root/test/bench
@@ -13,26 +14,32 @@ REPEATS=${REPEATS:-50}
 PORT=${PORT:-18080}
 ORTHANC_PORT=${ORTHANC_PORT:-18042}
 PY=/usr/bin/python3
-work=$(mktemp -d)
+work=${WORK:-}
+keep=${WORK:+1}
+[ -n "$work" ] || work=$(mktemp -d)
+mkdir -p "$work"
 server_pid=
 # shellcheck source=test/bench/orthanc.sh
 source "$bench/orthanc.sh"
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   orthanc_stop
-  rm -rf "$work" /dev/shm/dwa-qido-bench-$$.db*
+  rm -f /dev/shm/dwa-qido-bench-$$.db*
+  [ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
 dotnet build "$root/src/DicomWebArchive.Server" -c Release -nologo -v q >/dev/null
 dotnet build "$root/test/DicomWebArchive.Benchmarks" -c Release -nologo -v q >/dev/null
 
-echo "Loading $STUDIES studies x $PER_STUDY instances into the index"
-# tmpfs makes the per-instance fsync free while loading; the finished file then moves to disk.
-dotnet "$root/test/DicomWebArchive.Benchmarks/bin/Release/net10.0/DicomWebArchive.Benchmarks.dll" \
-  load-index /dev/shm/dwa-qido-bench-$$.db "$STUDIES" "$PER_STUDY"
-mkdir -p "$work/data"
-mv /dev/shm/dwa-qido-bench-$$.db "$work/data/index.db"
+if [ ! -f "$work/data/index.db" ]; then
+  echo "Loading $STUDIES studies x $PER_STUDY instances into the index"
+  # tmpfs makes the per-instance fsync free while loading; the finished file then moves to disk.
+  dotnet "$root/test/DicomWebArchive.Benchmarks/bin/Release/net10.0/DicomWebArchive.Benchmarks.dll" \
+    load-index /dev/shm/dwa-qido-bench-$$.db "$STUDIES" "$PER_STUDY"
+  mkdir -p "$work/data"
+  mv /dev/shm/dwa-qido-bench-$$.db "$work/data/index.db"
+fi
 index_size=$(du -k "$work/data/index.db" | cut -f1)
 
 dotnet "$root/src/DicomWebArchive.Server/bin/Release/net10.0/DicomWebArchive.Server.dll" \
@@ -40,9 +47,12 @@ dotnet "$root/src/DicomWebArchive.Server/bin/Release/net10.0/DicomWebArchive.Ser
 server_pid=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
 
-echo "Loading $ORTHANC_STUDIES studies into Orthanc"
 orthanc_start "$work/orthanc" "$ORTHANC_PORT"
-$PY "$bench/orthanc_load.py" "http://127.0.0.1:$ORTHANC_PORT" "$ORTHANC_STUDIES"
+if [ ! -f "$work/orthanc/loaded" ]; then
+  echo "Loading $ORTHANC_STUDIES studies into Orthanc"
+  $PY "$bench/orthanc_load.py" "http://127.0.0.1:$ORTHANC_PORT" "$ORTHANC_STUDIES"
+  touch "$work/orthanc/loaded"
+fi
 
 accession=$(printf 'A%08d' $((ORTHANC_STUDIES < STUDIES ? ORTHANC_STUDIES / 2 : STUDIES / 2)))
 queries=(
