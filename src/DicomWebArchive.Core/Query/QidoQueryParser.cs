@@ -1,4 +1,5 @@
 using System.Globalization;
+using DicomWebArchive.Core.Store;
 using DicomWebArchive.Dicom;
 using Microsoft.Extensions.Primitives;
 
@@ -145,7 +146,7 @@ public sealed class QidoQueryParser(int defaultLimit, int maxLimit, string servi
                 var uids = SplitList(value, comma: true);
                 foreach (var uid in uids)
                 {
-                    if (!Uid.IsValid(uid))
+                    if (!DicomUid.IsValid(uid))
                     {
                         throw new QueryException($"'{Shorten(uid)}' in {attribute.Keyword} is not a valid UID.");
                     }

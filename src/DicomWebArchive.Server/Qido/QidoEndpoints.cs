@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DicomWebArchive.Core;
+using DicomWebArchive.Core.Store;
 using DicomWebArchive.Core.Query;
 using DicomWebArchive.Dicom;
 using Microsoft.Extensions.Options;
@@ -58,7 +58,7 @@ internal static class QidoEndpoints
         }
         foreach (var uid in new[] { study, series })
         {
-            if (uid is not null && !Uid.IsValid(uid))
+            if (uid is not null && !DicomUid.IsValid(uid))
             {
                 return Problem(StatusCodes.Status400BadRequest, "Invalid UID", $"'{Shorten(uid)}' in the path is not a valid UID.");
             }
