@@ -18,7 +18,8 @@ internal sealed partial class DicomDatasetReader
     private readonly DicomReaderBuffer _buffer;
     private readonly DicomReaderOptions _options;
     private readonly CancellationToken _cancellationToken;
-    private Frame[] _frames = new Frame[4];
+    private static Frame[]? s_cachedFrames;
+    private Frame[] _frames;
     private int _top = -1;
     private int _sequenceDepth;
     private bool _stopped;
@@ -29,6 +30,27 @@ internal sealed partial class DicomDatasetReader
         _buffer = buffer;
         _options = options;
         _cancellationToken = cancellationToken;
+        _frames = Interlocked.Exchange(ref s_cachedFrames, null) ?? new Frame[4];
+    }
+
+    /// <summary>Hands the frame stack (and its grown lists) to the next reader.</summary>
+    public void Release()
+    {
+        foreach (var frame in _frames)
+        {
+            if (frame is null)
+            {
+                continue;
+            }
+            // An input with huge data sets must not keep its lists alive forever.
+            if (frame.Elements.Capacity > 4096 || frame.Items.Capacity > 4096)
+            {
+                return;
+            }
+            frame.Elements.Clear();
+            frame.Items.Clear();
+        }
+        s_cachedFrames = _frames;
     }
 
     private enum FrameKind : byte
@@ -96,10 +118,17 @@ internal sealed partial class DicomDatasetReader
             if (frame.Kind == FrameKind.Sequence)
             {
                 ReadItemHeader(frame);
+                continue;
             }
-            else
+            if (!TryReadHeader(frame, out var header))
             {
-                await ReadElementAsync(frame).ConfigureAwait(false);
+                await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
+                TryReadHeader(frame, out header);
+            }
+            // Most elements are complete in the buffer: no await, no state machine on that path.
+            if (!TryReadValue(frame, header))
+            {
+                await ReadValueAsync(frame, header).ConfigureAwait(false);
             }
         }
         var dataset = Build(root);
@@ -107,110 +136,152 @@ internal sealed partial class DicomDatasetReader
         return dataset;
     }
 
-    private async ValueTask ReadElementAsync(Frame frame)
+    private struct ElementHeader
+    {
+        public long Start;
+        public uint Tag;
+        public DicomVR VR;
+        public uint Length;
+        public int HeaderLength;
+    }
+
+    /// <summary>Parses the header at the current position (8 bytes are there); false when it needs 12.</summary>
+    private bool TryReadHeader(Frame frame, out ElementHeader header)
     {
         var buffer = _buffer;
-        long start = buffer.Position;
         bool bigEndian = frame.BigEndian;
+        header = default;
+        header.Start = buffer.Position;
+        header.HeaderLength = 8;
         uint tag = ((uint)buffer.ReadUInt16(0, bigEndian) << 16) | buffer.ReadUInt16(2, bigEndian);
+        header.Tag = tag;
         if (tag >> 16 == 0xFFFE)
         {
-            ReadDelimiter(frame, tag, start);
-            return;
+            header.Length = buffer.ReadUInt32(4, bigEndian);
+            return true;
         }
-
-        DicomVR vr;
-        uint length;
-        int headerLength = 8;
         if (frame.Implicit)
         {
-            vr = ImplicitVR(tag, frame);
-            length = buffer.ReadUInt32(4, bigEndian);
+            header.VR = ImplicitVR(tag, frame);
+            header.Length = buffer.ReadUInt32(4, bigEndian);
+            return true;
         }
-        else if (DicomVRExtensions.TryParse(buffer[4], buffer[5], out vr))
+        if (DicomVRExtensions.TryParse(buffer[4], buffer[5], out var vr))
         {
-            if (vr.HasLongLength())
+            header.VR = vr;
+            if (!vr.HasLongLength())
             {
-                await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
-                length = buffer.ReadUInt32(8, bigEndian);
-                headerLength = 12;
-            }
-            else
-            {
-                length = buffer.ReadUInt16(6, bigEndian);
+                header.Length = buffer.ReadUInt16(6, bigEndian);
+                return true;
             }
         }
         else if (IsUpperCaseLetter(buffer[4]) && IsUpperCaseLetter(buffer[5]))
         {
             // A VR defined after this reader was written: PS3.5 §7.1.2 gives new VRs the 32-bit length form.
-            await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
-            vr = DicomVR.UN;
-            length = buffer.ReadUInt32(8, bigEndian);
-            headerLength = 12;
+            header.VR = DicomVR.UN;
         }
         else
         {
             // No VR where one belongs: a writer slipped an implicit VR element into an explicit data set.
-            vr = ImplicitVR(tag, frame);
-            length = buffer.ReadUInt32(4, bigEndian);
+            header.VR = ImplicitVR(tag, frame);
+            header.Length = buffer.ReadUInt32(4, bigEndian);
+            return true;
         }
-        buffer.Advance(headerLength);
-        long valueOffset = start + headerLength;
+        if (buffer.Available < 12)
+        {
+            return false;
+        }
+        header.Length = buffer.ReadUInt32(8, bigEndian);
+        header.HeaderLength = 12;
+        return true;
+    }
 
+    /// <summary>Completes an element without waiting for input; false (nothing consumed) when that needs the stream.</summary>
+    private bool TryReadValue(Frame frame, in ElementHeader header)
+    {
+        uint tag = header.Tag;
+        uint length = header.Length;
+        var vr = header.VR;
+        if (tag >> 16 == 0xFFFE)
+        {
+            ReadDelimiter(frame, tag, header.Start);
+            return true;
+        }
+        long valueOffset = header.Start + header.HeaderLength;
         if (length == UndefinedLength)
         {
             if (IsPixelDataTag(tag) && vr != DicomVR.SQ)
             {
-                await ReadEncapsulatedAsync(frame, tag, vr, valueOffset).ConfigureAwait(false);
+                return false;
             }
-            else if (vr is DicomVR.SQ or DicomVR.UN)
+            if (vr is not (DicomVR.SQ or DicomVR.UN))
             {
-                // UN of undefined length holds a sequence encoded in implicit VR little endian (PS3.5 §6.2.2).
-                bool implicitItems = frame.Implicit || vr == DicomVR.UN;
-                PushSequence(tag, vr, valueOffset, -1, implicitItems, implicitItems ? false : bigEndian);
+                DicomReaderThrow.Element($"Undefined length is not allowed for VR {vr.ToCode()}", tag, header.Start);
             }
-            else
-            {
-                DicomReaderThrow.Element($"Undefined length is not allowed for VR {vr.ToCode()}", tag, start);
-            }
-            return;
+            _buffer.Advance(header.HeaderLength);
+            // UN of undefined length holds a sequence encoded in implicit VR little endian (PS3.5 §6.2.2).
+            bool implicitItems = frame.Implicit || vr == DicomVR.UN;
+            PushSequence(tag, vr, valueOffset, -1, implicitItems, !implicitItems && frame.BigEndian);
+            return true;
         }
-
         if (frame.End >= 0 && valueOffset + length > frame.End)
         {
-            DicomReaderThrow.Element($"Value length {length} runs past the end of the enclosing item", tag, start);
+            DicomReaderThrow.Element($"Value length {length} runs past the end of the enclosing item", tag, header.Start);
         }
         if (vr == DicomVR.SQ)
         {
-            PushSequence(tag, vr, valueOffset, length, frame.Implicit, bigEndian);
-            return;
+            _buffer.Advance(header.HeaderLength);
+            PushSequence(tag, vr, valueOffset, length, frame.Implicit, frame.BigEndian);
+            return true;
         }
-        if (_top == 0 && !_readingMeta && IsPixelDataTag(tag) && _options.PixelData != PixelDataHandling.Load)
+        if (length > (uint)_options.MaxInlineValueLength || IsTopLevelPixelData(tag) || _buffer.Available - header.HeaderLength < (int)length)
         {
-            await ReadNativePixelDataAsync(frame, tag, vr, valueOffset, length).ConfigureAwait(false);
-            return;
+            return false;
         }
-        if (length > (uint)_options.MaxInlineValueLength)
+        _buffer.Advance(header.HeaderLength);
+        AddValue(frame, header, valueOffset);
+        return true;
+    }
+
+    private async ValueTask ReadValueAsync(Frame frame, ElementHeader header)
+    {
+        var buffer = _buffer;
+        long valueOffset = header.Start + header.HeaderLength;
+        buffer.Advance(header.HeaderLength);
+        if (header.Length == UndefinedLength)
         {
-            await buffer.SkipAsync(length, _cancellationToken).ConfigureAwait(false);
-            Add(frame, new DicomElement(new DicomTag(tag), vr, default, valueOffset, length) { IsValueLoaded = false });
-            return;
+            await ReadEncapsulatedAsync(frame, header.Tag, header.VR, valueOffset).ConfigureAwait(false);
         }
-        if (buffer.Available < (int)length)
+        else if (IsTopLevelPixelData(header.Tag))
         {
-            await buffer.EnsureAsync((int)length, _cancellationToken).ConfigureAwait(false);
+            await ReadNativePixelDataAsync(frame, header.Tag, header.VR, valueOffset, header.Length).ConfigureAwait(false);
         }
-        var value = buffer.Take((int)length);
-        if (bigEndian)
+        else if (header.Length > (uint)_options.MaxInlineValueLength)
         {
-            SwapToLittleEndian(value.Span, vr);
+            await buffer.SkipAsync(header.Length, _cancellationToken).ConfigureAwait(false);
+            Add(frame, new DicomElement(new DicomTag(header.Tag), header.VR, default, valueOffset, header.Length) { IsValueLoaded = false });
         }
-        Add(frame, new DicomElement(new DicomTag(tag), vr, value, valueOffset, length));
+        else
+        {
+            await buffer.EnsureAsync((int)header.Length, _cancellationToken).ConfigureAwait(false);
+            AddValue(frame, header, valueOffset);
+        }
+    }
+
+    private void AddValue(Frame frame, in ElementHeader header, long valueOffset)
+    {
+        uint tag = header.Tag;
+        var value = _buffer.Take((int)header.Length);
+        if (frame.BigEndian)
+        {
+            SwapToLittleEndian(value.Span, header.VR);
+        }
+        Add(frame, new DicomElement(new DicomTag(tag), header.VR, value, valueOffset, header.Length));
         if (_readingMeta)
         {
-            NoteMeta(frame, tag, value.Span, valueOffset + length);
+            NoteMeta(frame, tag, value.Span, valueOffset + header.Length);
         }
-        if (length >= 2 && (tag == 0x00280100 || tag == 0x00280103))
+        if (value.Length >= 2 && (tag == 0x00280100 || tag == 0x00280103))
         {
             ushort number = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
             if (tag == 0x00280100)
@@ -223,6 +294,9 @@ internal sealed partial class DicomDatasetReader
             }
         }
     }
+
+    private bool IsTopLevelPixelData(uint tag) =>
+        _top == 0 && !_readingMeta && IsPixelDataTag(tag) && _options.PixelData != PixelDataHandling.Load;
 
     private void ReadItemHeader(Frame sequence)
     {

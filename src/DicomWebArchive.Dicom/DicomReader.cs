@@ -16,6 +16,18 @@ public static partial class DicomReader
         options ??= DicomReaderOptions.Default;
         var buffer = new DicomReaderBuffer(stream);
         var reader = new DicomDatasetReader(buffer, options, cancellationToken);
+        try
+        {
+            return await ReadAsync(buffer, reader, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Release();
+        }
+    }
+
+    private static async ValueTask<DicomFile> ReadAsync(DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
+    {
 
         await buffer.TryEnsureAsync(132, cancellationToken).ConfigureAwait(false);
         var head = buffer.Span;
