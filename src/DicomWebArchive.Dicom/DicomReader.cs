@@ -25,6 +25,8 @@ public static partial class DicomReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= DicomReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxInlineValueLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxDepth);
         var buffer = new DicomReaderBuffer(stream);
         var reader = new DicomDatasetReader(buffer, options, cancellationToken);
         try

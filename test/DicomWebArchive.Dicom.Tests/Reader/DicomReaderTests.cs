@@ -1,6 +1,6 @@
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderTests
+public sealed partial class DicomReaderTests
 {
     private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
     private static readonly DicomReaderOptions Load = new() { PixelData = PixelDataHandling.Load };

@@ -3,11 +3,9 @@ using System.Diagnostics;
 
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-/// <summary>
-/// Real files damaged in fixed, seeded ways: the reader either reads them or throws
-/// DicomFormatException, and never takes long about it.
-/// </summary>
-public sealed class DicomReaderMutationTests
+// Real files damaged in fixed, seeded ways: the reader either reads them or throws
+// DicomFormatException, and never takes long about it.
+public sealed partial class DicomReaderTests
 {
     private const int MutationsPerFile = 600;
 
@@ -30,11 +28,10 @@ public sealed class DicomReaderMutationTests
         "charset_files/chrH31.dcm",
     ];
 
-    private static IEnumerable<string> Cases() => Seeds;
+    private static IEnumerable<string> MutationSeeds() => Seeds;
 
     // The first exception of each kind pays for loading its message resources; keep that out of the timings.
-    [OneTimeSetUp]
-    public async Task WarmUp()
+    private static async Task WarmUpMutations()
     {
         await DicomReader.ReadAsync(new MemoryStream(Corpus.Bytes(Seeds[0])));
         var deflated = Corpus.Bytes("test_files/image_dfl.dcm");
@@ -51,9 +48,10 @@ public sealed class DicomReaderMutationTests
         }
     }
 
-    [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(nameof(MutationSeeds))]
     public async Task ReadAsync_MutatedFile_ReadsOrThrowsDicomFormatExceptionQuickly(string name)
     {
+        await WarmUpMutations();
         var original = Corpus.Bytes(name);
         var lengthFields = await LengthFieldsOf(original);
         var random = new Random(name.Length * 7919 + original.Length);

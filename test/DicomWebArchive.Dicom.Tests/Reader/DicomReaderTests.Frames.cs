@@ -3,10 +3,8 @@ using System.Text.Json;
 
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderFrameTests
+public sealed partial class DicomReaderTests
 {
-    private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
-
     [Test]
     public async Task ReadAsync_EveryCorpusImage_FrameRangesHoldThePydicomFrames()
     {

@@ -2,10 +2,8 @@ using System.Diagnostics;
 
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderHostileInputTests
+public sealed partial class DicomReaderTests
 {
-    private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
-
     [Test]
     public void ReadAsync_TenThousandNestedSequences_RejectedQuicklyWithoutStackOverflow()
     {

@@ -1,6 +1,6 @@
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderLargeFileTests
+public sealed partial class DicomReaderTests
 {
     private const uint TwoGigabytes = 0x8000_0000;
 

@@ -1,10 +1,8 @@
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderEncapsulatedTests
+public sealed partial class DicomReaderTests
 {
     private const string JpegBaseline = "1.2.840.10008.1.2.4.50";
-    private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
-
     // Three frames of two fragments each; fragment payloads are 6 and 4 bytes, first one opening a JPEG stream.
     private static readonly byte[][] Fragments =
     [
