@@ -103,6 +103,19 @@ internal sealed partial class DicomDatasetReader
             PushSequence(tag, vr, valueOffset, length, frame.Implicit, frame.BigEndian);
             return true;
         }
+        if (vr == DicomVR.UN && length >= 8 && IsSequenceInDictionary(tag))
+        {
+            if (_buffer.Available < header.HeaderLength + 8)
+            {
+                return false;
+            }
+            if (StartsWithItem(header.HeaderLength))
+            {
+                _buffer.Advance(header.HeaderLength);
+                PushSequence(tag, vr, valueOffset, length, implicitVR: true, bigEndian: false);
+                return true;
+            }
+        }
         if (length > (uint)_options.MaxInlineValueLength || IsTopLevelPixelData(tag) || _buffer.Available - header.HeaderLength < (int)length)
         {
             return false;
@@ -120,8 +133,18 @@ internal sealed partial class DicomDatasetReader
         if (header.Length == UndefinedLength)
         {
             await ReadEncapsulatedAsync(frame, header.Tag, header.VR, valueOffset).ConfigureAwait(false);
+            return;
         }
-        else if (IsTopLevelPixelData(header.Tag))
+        if (header.VR == DicomVR.UN && header.Length >= 8 && IsSequenceInDictionary(header.Tag))
+        {
+            await buffer.EnsureAsync(8, _cancellationToken).ConfigureAwait(false);
+            if (StartsWithItem(0))
+            {
+                PushSequence(header.Tag, header.VR, valueOffset, header.Length, implicitVR: true, bigEndian: false);
+                return;
+            }
+        }
+        if (IsTopLevelPixelData(header.Tag))
         {
             await ReadNativePixelDataAsync(frame, header.Tag, header.VR, valueOffset, header.Length).ConfigureAwait(false);
         }
@@ -163,6 +186,14 @@ internal sealed partial class DicomDatasetReader
             }
         }
     }
+
+    // A sequence that lost its VR on the way (a public SQ attribute sent as UN): its items are implicit
+    // VR little endian (PS3.5 §6.2.2). Read as one when it starts with an item, else kept as bytes.
+    private static bool IsSequenceInDictionary(uint tag) =>
+        ((tag >> 16) & 1) == 0 && DicomDictionary.TryGetEntry(new DicomTag(tag), out var entry) && entry.VR == DicomVR.SQ;
+
+    private bool StartsWithItem(int offset) =>
+        _buffer.ReadUInt32(offset, bigEndian: false) == 0xE000FFFE;
 
     private bool IsTopLevelPixelData(uint tag) =>
         _top == 0 && !_readingMeta && IsPixelDataTag(tag) && _options.PixelData != PixelDataHandling.Load;

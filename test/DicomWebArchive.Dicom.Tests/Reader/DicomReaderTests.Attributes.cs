@@ -17,6 +17,7 @@ public sealed partial class DicomReaderTests
         "test_files/rtplan.dcm",
         "test_files/test-SR.dcm",
         "test_files/UN_sequence.dcm",
+        "test_files/rtdose_rle.dcm",
         "test_files/priv_SQ.dcm",
         "charset_files/chrH31.dcm",
     ];

@@ -93,6 +93,28 @@ public sealed partial class DicomReaderTests
     }
 
     [Test]
+    public async Task ReadAsync_PublicSequenceSentAsUN_ReadAsImplicitSequence()
+    {
+        var item = new DicomBuilder().Implicit(0x0008, 0x1150, DicomBuilder.Text("1.2.3\0")).ToArray();
+        var value = new DicomBuilder().Item((uint)item.Length).Raw(item).ToArray();
+        var bytes = DicomBuilder.Part10().Explicit(0x0008, 0x1115, "UN", value).Explicit(0x0010, 0x0010, "PN", DicomBuilder.Text("Doe^J ")).ToArray();
+        var file = await Read(bytes);
+        var sequence = file.Dataset.Find(new DicomTag(0x00081115))!;
+        Assert.That(sequence.VR, Is.EqualTo(DicomVR.UN));
+        Assert.That(sequence.Items![0].GetAsciiString(DicomTags.ReferencedSOPClassUID), Is.EqualTo("1.2.3"));
+        Assert.That(file.Dataset.GetAsciiString(DicomTags.PatientName), Is.EqualTo("Doe^J"));
+    }
+
+    [Test]
+    public async Task ReadAsync_UNThatIsNoSequence_KeptAsBytes()
+    {
+        var bytes = DicomBuilder.Part10().Explicit(0x0008, 0x1115, "UN", [1, 2, 3, 4, 5, 6, 7, 8]).ToArray();
+        var element = (await Read(bytes)).Dataset.Single();
+        Assert.That(element.Items, Is.Null);
+        Assert.That(element.Value.ToArray(), Is.EqualTo(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }));
+    }
+
+    [Test]
     public async Task ReadAsync_TagsOutOfOrder_SortedStably()
     {
         var bytes = DicomBuilder.Part10()
