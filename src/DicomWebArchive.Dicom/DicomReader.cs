@@ -41,7 +41,6 @@ public static partial class DicomReader
 
     private static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
     {
-
         await buffer.TryEnsureAsync(132, cancellationToken).ConfigureAwait(false);
         var head = buffer.Span;
         bool hasPreamble = head.Length >= 132 && head.Slice(128, 4).SequenceEqual("DICM"u8);
