@@ -81,7 +81,7 @@ public static partial class DicomJsonWriter
     private static void WritePersonNames(ref WriteState state, ReadOnlySpan<byte> bytes, DicomCharacterSet charset)
     {
         var text = charset.Decode(bytes, isPersonName: true, ref state.Chars);
-        if (IsSingleEmptyValue(text, DicomVR.PN))
+        if (!text.Contains('\\') && IsEmptyPersonName(text))
         {
             return;
         }
@@ -90,7 +90,7 @@ public static partial class DicomJsonWriter
         foreach (var range in text.Split('\\'))
         {
             var value = DicomValueText.Trim(text[range], DicomVR.PN);
-            if (value.IsEmpty)
+            if (IsEmptyPersonName(value))
             {
                 writer.WriteNullValue();
                 continue;
@@ -100,7 +100,7 @@ public static partial class DicomJsonWriter
             foreach (var groupRange in value.Split('='))
             {
                 var component = value[groupRange].TrimEnd(' ');
-                if (!component.IsEmpty && group < 3)
+                if (!IsEmptyPersonName(component) && group < 3)
                 {
                     writer.WriteString(group switch { 0 => AlphabeticName, 1 => IdeographicName, _ => PhoneticName }, component);
                 }
@@ -110,6 +110,9 @@ public static partial class DicomJsonWriter
         }
         writer.WriteEndArray();
     }
+
+    /// <summary>A name or group made of delimiters only ("^^^^") names nobody: it is written like an empty one.</summary>
+    private static bool IsEmptyPersonName(ReadOnlySpan<char> value) => value.IndexOfAnyExcept("^= ") < 0;
 
     private static bool IsSingleEmptyValue(ReadOnlySpan<char> text, DicomVR vr) =>
         !text.Contains('\\') && DicomValueText.Trim(text, vr).IsEmpty;

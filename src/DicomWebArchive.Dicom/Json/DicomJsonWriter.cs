@@ -121,6 +121,16 @@ public static partial class DicomJsonWriter
         writer.WritePropertyName(key);
         writer.WriteStartObject();
         var vr = element.Items is not null ? DicomVR.SQ : element.VR == DicomVR.None ? DicomVR.UN : element.VR;
+        if (vr == DicomVR.UN && element.Items is null)
+        {
+            // UN from a writer that did not know the attribute holds implicit VR little endian bytes (PS3.5 §6.2.2),
+            // so a dictionary VR reads it; Private Creators are LO by definition (PS3.5 §7.8.1).
+            var known = DicomDictionary.GetImplicitVR(tag);
+            if (known is not (DicomVR.UN or DicomVR.SQ or DicomVR.None))
+            {
+                vr = known;
+            }
+        }
         writer.WriteString(VrName, VrCodes[vr]);
         if (element.Items is not null)
         {
@@ -164,7 +174,13 @@ public static partial class DicomJsonWriter
             bool large = element.ValueLength > state.Options.BulkDataThreshold;
             if (!large || !WriteBulkData(ref state, element))
             {
-                state.Writer.WriteBase64String(InlineBinaryName, element.Value.Span);
+                var value = element.Value.Span;
+                // Encapsulated values end with the Sequence Delimitation Item, which closes the value field rather than belonging to it.
+                if (element.Fragments is not null && value.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]))
+                {
+                    value = value[..^8];
+                }
+                state.Writer.WriteBase64String(InlineBinaryName, value);
             }
             return;
         }

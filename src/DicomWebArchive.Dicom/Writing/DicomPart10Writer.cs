@@ -166,6 +166,7 @@ public static class DicomPart10Writer
 
     private static void WriteStreamedHeader(DicomDatasetEncoder encoder, DicomElement element)
     {
+        EnsureKnownLength(element);
         if (DicomDatasetEncoder.IsEncapsulated(element) || element.Fragments is not null)
         {
             encoder.WriteHeader(element.Tag, element.VR == DicomVR.None ? DicomVR.OB : element.VR, DicomDatasetEncoder.UndefinedLength, encoder.ImplicitVR);
@@ -189,9 +190,9 @@ public static class DicomPart10Writer
         }
     }
 
-    // A not-loaded encapsulated value spans its items and, per the reader, possibly the delimiter; only loaded bytes can be checked.
-    private static bool EndsWithSequenceDelimiter(DicomElement element) => element.IsValueLoaded
-        && element.Value.Span.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+    // The reader's range of encapsulated pixel data it did not load runs through the Sequence Delimitation Item.
+    private static bool EndsWithSequenceDelimiter(DicomElement element) => !element.IsValueLoaded
+        || element.Value.Span.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
 
     private static long ValueLength(DicomElement element) => element.IsValueLoaded ? element.Value.Length : element.ValueLength;
 
@@ -241,6 +242,14 @@ public static class DicomPart10Writer
     private static Stream OpenValue(DicomElement element, DicomPart10WriterOptions options) =>
         options.OpenValue?.Invoke(element)
         ?? throw new InvalidOperationException($"The value of {element.Tag} was not loaded; set {nameof(DicomPart10WriterOptions.OpenValue)} to write it.");
+
+    private static void EnsureKnownLength(DicomElement element)
+    {
+        if (!element.IsValueLoaded && element.ValueLength < 0)
+        {
+            throw new InvalidOperationException($"The value of {element.Tag} was not read to its end (reader stopped at it); read with PixelDataHandling.Scan or Load to write it.");
+        }
+    }
 
     private static void CopyExactly(Stream source, Stream target, long length)
     {

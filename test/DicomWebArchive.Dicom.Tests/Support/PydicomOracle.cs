@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+
+namespace DicomWebArchive.Dicom.Tests.Support;
+
+/// <summary>
+/// pydicom's view of the corpus, computed by one Debian python3 process per test run (pydicom import
+/// is slow): per file, <c>Dataset.to_json_dict</c> with every binary value inlined, and the decoded
+/// Patient's Name groups. Nothing is cached outside the process.
+/// </summary>
+internal static class PydicomOracle
+{
+    private const string Script = """
+        import json, sys, pydicom
+        out = {}
+        for path in sys.argv[1:]:
+            entry = {}
+            try:
+                ds = pydicom.dcmread(path, force=True)
+                try:
+                    entry["json"] = ds.to_json_dict(bulk_data_threshold=1 << 40)
+                except Exception as e:
+                    entry["error"] = "to_json_dict: %r" % (e,)
+                if "PatientName" in ds:
+                    pn = ds.PatientName
+                    groups = list(pn.components) + ["", "", ""]
+                    entry["name"] = [str(pn)] + groups[:3]
+            except Exception as e:
+                entry["error"] = repr(e)
+            out[path] = entry
+        json.dump(out, sys.stdout)
+        """;
+
+    private static readonly Lazy<JsonObject> Results = new(Compute);
+
+    public static JsonObject For(string path) =>
+        Results.Value[path] as JsonObject ?? throw new InvalidOperationException($"pydicom produced nothing for {path}.");
+
+    private static JsonObject Compute()
+    {
+        var files = Reader.Corpus.Files().Select(Reader.Corpus.PathOf).ToArray();
+        return JsonNode.Parse(ExternalTool.Python(Script, files))!.AsObject();
+    }
+}
