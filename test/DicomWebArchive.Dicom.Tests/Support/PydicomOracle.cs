@@ -4,13 +4,14 @@ namespace DicomWebArchive.Dicom.Tests.Support;
 
 /// <summary>
 /// pydicom's view of the corpus, computed by one Debian python3 process per test run (pydicom import
-/// is slow): per file, <c>Dataset.to_json_dict</c> with every binary value inlined, and the decoded
-/// Patient's Name groups. Nothing is cached outside the process.
+/// is slow): per file, <c>Dataset.to_json_dict</c> with every binary value inlined, and every Person
+/// Name in the file (sequence items included, in file order) decoded and split into groups. Nothing is cached outside the process.
 /// </summary>
 internal static class PydicomOracle
 {
     private const string Script = """
         import json, sys, pydicom
+        from pydicom.multival import MultiValue
         out = {}
         for path in sys.argv[1:]:
             entry = {}
@@ -20,10 +21,12 @@ internal static class PydicomOracle
                     entry["json"] = ds.to_json_dict(bulk_data_threshold=1 << 40)
                 except Exception as e:
                     entry["error"] = "to_json_dict: %r" % (e,)
-                if "PatientName" in ds:
-                    pn = ds.PatientName
-                    groups = list(pn.components) + ["", "", ""]
-                    entry["name"] = [str(pn)] + groups[:3]
+                names = []
+                for element in ds.iterall():
+                    if element.VR == "PN":
+                        values = element.value if isinstance(element.value, MultiValue) else ([] if element.value is None or element.value == "" else [element.value])
+                        names.append(["%08X" % element.tag] + [[str(v)] + (list(v.components) + ["", "", ""])[:3] for v in values])
+                entry["names"] = names
             except Exception as e:
                 entry["error"] = repr(e)
             out[path] = entry
