@@ -84,12 +84,10 @@ public static partial class DicomJsonWriter
     {
         var writer = state.Writer;
         writer.WriteStartObject();
-        uint previous = 0;
         bool sorted = true;
-        foreach (var element in dataset)
+        for (int i = 1; i < dataset.Count && sorted; i++)
         {
-            sorted &= element.Tag.Value >= previous;
-            previous = element.Tag.Value;
+            sorted = dataset[i - 1].Tag.Value <= dataset[i].Tag.Value;
         }
         if (sorted)
         {
@@ -209,7 +207,7 @@ public static partial class DicomJsonWriter
         {
             return false;
         }
-        var uri = factory(new BulkDataReference(state.DatasetIndex, [.. state.Path], element));
+        var uri = factory(new BulkDataReference(state.DatasetIndex, state.PathCount == 0 ? [] : [.. state.Path], element));
         if (uri is null)
         {
             return false;
@@ -232,6 +230,8 @@ public static partial class DicomJsonWriter
         public char[]? Chars;
 
         public List<DicomSequenceStep> Path => _path ??= [];
+
+        public readonly int PathCount => _path?.Count ?? 0;
 
         public void Dispose()
         {

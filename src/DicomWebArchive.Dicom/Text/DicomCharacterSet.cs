@@ -32,6 +32,8 @@ public sealed class DicomCharacterSet
 
     public static DicomCharacterSet Utf8 { get; } = new(["ISO_IR 192"], Encoding.UTF8, Designation.Ascii, Designation.None);
 
+    public static DicomCharacterSet Latin1 { get; } = new(["ISO_IR 100"], Encoding.Latin1, Designation.Ascii, new Designation(CodeElement.SingleByte, CharacterSetTerms.Latin1));
+
     /// <summary>The Defined Terms as found (trimmed), in order.</summary>
     public IReadOnlyList<string> Terms { get; }
 
@@ -63,6 +65,10 @@ public sealed class DicomCharacterSet
         if (value.SequenceEqual("ISO_IR 192"u8))
         {
             return Utf8;
+        }
+        if (value.SequenceEqual("ISO_IR 100"u8))
+        {
+            return Latin1;
         }
         var text = Encoding.Latin1.GetString(value);
         return Cache.TryGetValue(text, out var cached) ? cached : Cache.GetOrAdd(text, Parse(text));
