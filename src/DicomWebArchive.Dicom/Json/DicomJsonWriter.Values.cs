@@ -14,6 +14,12 @@ public static partial class DicomJsonWriter
 
     private static void WriteStrings(ref WriteState state, ReadOnlySpan<byte> bytes, DicomVR vr, DicomCharacterSet charset)
     {
+        // Most text is plain ASCII, which is already UTF-8: skip decoding and transcoding.
+        if (System.Text.Ascii.IsValid(bytes) && !bytes.Contains((byte)0x1B))
+        {
+            WriteAsciiStrings(state.Writer, bytes, vr);
+            return;
+        }
         var text = vr.UsesSpecificCharacterSet()
             ? charset.Decode(bytes, isPersonName: false, ref state.Chars)
             : DicomCharacterSet.DecodeDefault(bytes, ref state.Chars);
@@ -35,6 +41,39 @@ public static partial class DicomJsonWriter
         }
         writer.WriteStartArray(ValueName);
         foreach (var range in text.Split('\\'))
+        {
+            var value = DicomValueText.Trim(text[range], vr);
+            if (value.IsEmpty)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value);
+            }
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteAsciiStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> text, DicomVR vr)
+    {
+        if (DicomValueText.IsSingleValued(vr))
+        {
+            var value = DicomValueText.Trim(text, vr);
+            if (!value.IsEmpty)
+            {
+                writer.WriteStartArray(ValueName);
+                writer.WriteStringValue(value);
+                writer.WriteEndArray();
+            }
+            return;
+        }
+        if (!text.Contains((byte)'\\') && DicomValueText.Trim(text, vr).IsEmpty)
+        {
+            return;
+        }
+        writer.WriteStartArray(ValueName);
+        foreach (var range in text.Split((byte)'\\'))
         {
             var value = DicomValueText.Trim(text[range], vr);
             if (value.IsEmpty)
