@@ -9,13 +9,38 @@ public static partial class DicomReader
     /// Reads the meta group and the data set up to (and per <see cref="DicomReaderOptions.PixelData"/>, through)
     /// Pixel Data. Reads the stream forward only, never seeks, and never allocates from an untrusted length.
     /// </summary>
+    /// <remarks>
+    /// Conventions of the result: values are little endian (big-endian input is swapped); offsets are
+    /// stream positions, except in a deflated data set where they count from its first inflated byte
+    /// (and frames are not located). Top-level Pixel Data is never loaded in Stop or Scan mode; in Stop
+    /// mode encapsulated Pixel Data has ValueLength -1 and no fragments. Where a value is loaded for
+    /// encapsulated Pixel Data (Load mode, or an icon in a sequence) it is the whole item sequence:
+    /// offset table, fragments and the sequence delimiter. Undefined-length sequences and encapsulated
+    /// Pixel Data report the bytes they span, delimiter included. A stream without meta group has its
+    /// encoding guessed from the first element. <see cref="DicomFile.BytesRead"/> counts the bytes
+    /// taken from the stream, read-ahead included.
+    /// </remarks>
     /// <exception cref="DicomFormatException">The input is not valid DICOM.</exception>
     public static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= DicomReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxInlineValueLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxDepth);
         var buffer = new DicomReaderBuffer(stream);
         var reader = new DicomDatasetReader(buffer, options, cancellationToken);
+        try
+        {
+            return await ReadAsync(buffer, reader, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Release();
+        }
+    }
+
+    private static async ValueTask<DicomFile> ReadAsync(DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
+    {
 
         await buffer.TryEnsureAsync(132, cancellationToken).ConfigureAwait(false);
         var head = buffer.Span;

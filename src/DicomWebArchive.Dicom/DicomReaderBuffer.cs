@@ -10,6 +10,8 @@ namespace DicomWebArchive.Dicom;
 /// </summary>
 internal sealed class DicomReaderBuffer
 {
+    // The first chunk holds a typical header whole (values are slices of it); later ones take the rest.
+    private const int FirstChunkSize = 2048;
     private const int ChunkSize = 4096;
     private const int DiscardSize = 64 * 1024;
 
@@ -21,7 +23,7 @@ internal sealed class DicomReaderBuffer
     private bool _shared;    // slices of _buffer were handed out
     private int _anchor = -1; // bytes from here on must stay contiguous (a value being gathered)
 
-    public DicomReaderBuffer(Stream stream, int initialSize = ChunkSize)
+    public DicomReaderBuffer(Stream stream, int initialSize = FirstChunkSize)
     {
         _stream = stream;
         _buffer = GC.AllocateUninitializedArray<byte>(initialSize);
