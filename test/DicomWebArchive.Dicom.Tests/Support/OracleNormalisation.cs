@@ -149,28 +149,6 @@ internal static class OracleNormalisation
         return bytes;
     }
 
-    /// <summary>
-    /// pydicom re-parses a defined-length UN whose dictionary VR is SQ into items; our reader keeps it UN and
-    /// we write its exact bytes. Accepted only when our bytes are an item stream (start with an Item tag).
-    /// </summary>
-    public static void AcceptUnparsedUnSequences(JsonNode? theirs, JsonNode? ours)
-    {
-        if (theirs is not JsonObject their || ours is not JsonObject our)
-        {
-            return;
-        }
-        foreach (var (key, value) in our.ToList())
-        {
-            if (their[key] is JsonObject { } theirAttribute && theirAttribute["vr"]!.GetValue<string>() == "SQ"
-                && value is JsonObject ourAttribute && ourAttribute["vr"]!.GetValue<string>() == "UN"
-                && ourAttribute["InlineBinary"] is JsonValue inline
-                && Convert.FromBase64String(inline.GetValue<string>()).AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0x00, 0xE0]))
-            {
-                their[key] = ourAttribute.DeepClone();
-            }
-        }
-    }
-
     /// <summary>dcmtk pads an odd-length value with a NUL when it loads it; we keep the value as the file has it.</summary>
     public static void Dcm2json(JsonNode? theirs, JsonNode? ours)
     {

@@ -22,7 +22,7 @@ public sealed class DicomTextCharsetFilesTests
         }
         var ours = new JsonArray();
         Collect(file.Dataset, ours);
-        var entry = PydicomOracle.For(path);
+        var entry = PydicomJsonOracle.For(path);
         Assert.That(entry["error"], Is.Null);
         var theirs = entry["names"]!.AsArray();
         Assert.Multiple(() =>

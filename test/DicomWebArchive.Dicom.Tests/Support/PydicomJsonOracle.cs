@@ -7,7 +7,7 @@ namespace DicomWebArchive.Dicom.Tests.Support;
 /// is slow): per file, <c>Dataset.to_json_dict</c> with every binary value inlined, and every Person
 /// Name in the file (sequence items included, in file order) decoded and split into groups. Nothing is cached outside the process.
 /// </summary>
-internal static class PydicomOracle
+internal static class PydicomJsonOracle
 {
     private const string Script = """
         import json, sys, pydicom
