@@ -138,7 +138,7 @@ public static partial class DicomJsonWriter
         {
             WriteBulkData(ref state, element);
         }
-        else if (!element.Value.IsEmpty)
+        else if (!element.Value.IsEmpty && vr != DicomVR.SQ)
         {
             WriteValue(ref state, element, vr, charset);
         }

@@ -23,13 +23,14 @@ public static class DicomPart10Writer
 
     /// <summary>Writes <paramref name="dataset"/> as a Part 10 file in <paramref name="syntax"/>.</summary>
     /// <exception cref="NotSupportedException">Big endian output (retired; the archive never produces it).</exception>
+    /// <exception cref="InvalidOperationException">Pixel Data is native for an encapsulated syntax or the reverse, or a value was not loaded and cannot be opened.</exception>
     public static void Write(Stream stream, DicomDataset dataset, TransferSyntax syntax, DicomPart10WriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomPart10WriterOptions.Default;
-        EnsureSupported(syntax);
+        EnsureSupported(dataset, syntax);
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold);
         WriteMeta(buffer, dataset, syntax, options);
         Flush(stream, buffer);
@@ -52,7 +53,7 @@ public static class DicomPart10Writer
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomPart10WriterOptions.Default;
-        EnsureSupported(syntax);
+        EnsureSupported(dataset, syntax);
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold);
         WriteMeta(buffer, dataset, syntax, options);
         await FlushAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
@@ -115,11 +116,19 @@ public static class DicomPart10Writer
         return new DicomDataset([.. elements]);
     }
 
-    private static void EnsureSupported(TransferSyntax syntax)
+    private static void EnsureSupported(DicomDataset dataset, TransferSyntax syntax)
     {
         if (syntax.IsBigEndian)
         {
             throw new NotSupportedException($"Writing {syntax.Name} is not supported; use Explicit VR Little Endian.");
+        }
+        // The writer copies pixel data as it is; changing between native and encapsulated needs a codec.
+        if (dataset.Find(DicomTags.PixelData) is { } pixels && (pixels.IsValueLoaded || pixels.Fragments is not null)
+            && DicomDatasetEncoder.IsEncapsulated(pixels) != syntax.IsEncapsulated)
+        {
+            throw new InvalidOperationException(syntax.IsEncapsulated
+                ? $"Pixel Data is native; it cannot be written as {syntax.Name} without compressing it."
+                : $"Pixel Data is encapsulated; it cannot be written as {syntax.Name} without decompressing it.");
         }
     }
 

@@ -130,6 +130,13 @@ public sealed class DicomPart10WriterTests
     }
 
     [Test]
+    public void Write_NativePixelDataAsEncapsulatedSyntax_Throws()
+    {
+        var jpegBaseline = TransferSyntax.Lookup("1.2.840.10008.1.2.4.50");
+        Assert.That(() => DicomPart10Writer.Write(Stream.Null, SyntheticCt.Create(), jpegBaseline), Throws.InvalidOperationException.With.Message.Contains("native"));
+    }
+
+    [Test]
     public void Write_BigEndian_IsNotSupported() =>
         Assert.That(() => DicomPart10Writer.Write(Stream.Null, DicomDataset.Empty, TransferSyntax.ExplicitVRBigEndian), Throws.TypeOf<NotSupportedException>());
 
