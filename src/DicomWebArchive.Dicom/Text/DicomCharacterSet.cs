@@ -13,6 +13,8 @@ namespace DicomWebArchive.Dicom.Text;
 /// </summary>
 public sealed class DicomCharacterSet
 {
+    private const int MaxCachedValues = 256;
+
     private static readonly ConcurrentDictionary<string, DicomCharacterSet> Cache = new(StringComparer.Ordinal);
 
     private readonly Encoding? _encoding;
@@ -71,7 +73,13 @@ public sealed class DicomCharacterSet
             return Latin1;
         }
         var text = Encoding.Latin1.GetString(value);
-        return Cache.TryGetValue(text, out var cached) ? cached : Cache.GetOrAdd(text, Parse(text));
+        if (Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+        // Values come from uploaded files: bound the cache so odd spellings cannot grow it without limit.
+        var parsed = Parse(text);
+        return Cache.Count < MaxCachedValues ? Cache.GetOrAdd(text, parsed) : parsed;
     }
 
     /// <summary>The character set for a (0008,0005) value given as text (values separated by '\').</summary>
