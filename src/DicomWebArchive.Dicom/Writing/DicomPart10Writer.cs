@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DicomWebArchive.Dicom.Writing;
@@ -20,6 +21,8 @@ public static class DicomPart10Writer
     public const string ImplementationVersionName = "DICOMWEBARCHIVE1";
 
     private const int FlushThreshold = 64 * 1024;
+
+    private const int CopyChunk = 80 * 1024;
 
     /// <summary>Writes <paramref name="dataset"/> as a Part 10 file in <paramref name="syntax"/>.</summary>
     /// <exception cref="NotSupportedException">Big endian output (retired; the archive never produces it).</exception>
@@ -213,7 +216,22 @@ public static class DicomPart10Writer
             return;
         }
         using var source = OpenValue(element, options);
-        CopyExactly(source, target, element.ValueLength);
+        var chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
+        try
+        {
+            for (long remaining = element.ValueLength; remaining > 0;)
+            {
+                int count = (int)Math.Min(CopyChunk, remaining);
+                source.ReadExactly(chunk, 0, count);
+                SwapIfNeeded(chunk.AsSpan(0, count), element, options);
+                target.Write(chunk, 0, count);
+                remaining -= count;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static async Task WriteStreamedValueAsync(Stream target, DicomElement element, DicomPart10WriterOptions options, CancellationToken cancellationToken)
@@ -226,25 +244,45 @@ public static class DicomPart10Writer
         var source = OpenValue(element, options);
         await using (source.ConfigureAwait(false))
         {
-            var chunk = ArrayPool<byte>.Shared.Rent(81920);
+            var chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
             try
             {
-                long remaining = element.ValueLength;
-                while (remaining > 0)
+                for (long remaining = element.ValueLength; remaining > 0;)
                 {
-                    int read = await source.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, remaining)), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw new EndOfStreamException($"The value of {element.Tag} ended {remaining} bytes early.");
-                    }
-                    await target.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    remaining -= read;
+                    int count = (int)Math.Min(CopyChunk, remaining);
+                    await source.ReadExactlyAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                    SwapIfNeeded(chunk.AsSpan(0, count), element, options);
+                    await target.WriteAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                    remaining -= count;
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(chunk);
             }
+        }
+    }
+
+    /// <summary>Chunks are a multiple of every value size, so a value never straddles two chunks.</summary>
+    private static void SwapIfNeeded(Span<byte> bytes, DicomElement element, DicomPart10WriterOptions options)
+    {
+        if (!options.OpenValueIsBigEndian || element.Fragments is not null)
+        {
+            return;
+        }
+        int size = element.VR.ValueSize();
+        int whole = size == 0 ? 0 : bytes.Length - bytes.Length % size;
+        switch (size)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes[..whole]), MemoryMarshal.Cast<byte, ushort>(bytes[..whole]));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes[..whole]), MemoryMarshal.Cast<byte, uint>(bytes[..whole]));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes[..whole]), MemoryMarshal.Cast<byte, ulong>(bytes[..whole]));
+                break;
         }
     }
 
@@ -257,28 +295,6 @@ public static class DicomPart10Writer
         if (!element.IsValueLoaded && element.ValueLength < 0)
         {
             throw new InvalidOperationException($"The value of {element.Tag} was not read to its end (reader stopped at it); read with PixelDataHandling.Scan or Load to write it.");
-        }
-    }
-
-    private static void CopyExactly(Stream source, Stream target, long length)
-    {
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            while (length > 0)
-            {
-                int read = source.Read(chunk, 0, (int)Math.Min(chunk.Length, length));
-                if (read == 0)
-                {
-                    throw new EndOfStreamException($"A value ended {length} bytes early.");
-                }
-                target.Write(chunk, 0, read);
-                length -= read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 

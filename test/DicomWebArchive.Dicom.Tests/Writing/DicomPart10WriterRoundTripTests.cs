@@ -33,6 +33,29 @@ public sealed class DicomPart10WriterRoundTripTests
         });
     }
 
+    private static IEnumerable<string> NotDeflated() => Corpus.ValidFiles()
+        .Where(name => !DicomReader.ReadAsync(new MemoryStream(Corpus.Bytes(name))).AsTask().Result.TransferSyntax.IsDeflated);
+
+    /// <summary>The path of format conversion: pixel data is not loaded but copied from the source by offset.</summary>
+    [TestCaseSource(nameof(NotDeflated))]
+    public async Task Write_ScannedFileWithOpenValue_CopiesPixelDataFromTheSource(string name)
+    {
+        var bytes = Corpus.Bytes(name);
+        var scanned = await DicomReader.ReadAsync(new MemoryStream(bytes), new DicomReaderOptions { PixelData = PixelDataHandling.Scan });
+        var loaded = await DicomReader.ReadAsync(new MemoryStream(bytes), LoadAll);
+        var syntax = scanned.TransferSyntax.IsBigEndian ? TransferSyntax.ExplicitVRLittleEndian : scanned.TransferSyntax;
+        var options = new DicomPart10WriterOptions
+        {
+            OpenValue = e => new MemoryStream(bytes, (int)e.ValueOffset, (int)e.ValueLength, writable: false),
+            OpenValueIsBigEndian = scanned.TransferSyntax.IsBigEndian,
+        };
+        using var written = new MemoryStream();
+        await DicomPart10Writer.WriteAsync(written, scanned.Dataset, syntax, options);
+        written.Position = 0;
+        var reread = await DicomReader.ReadAsync(written, LoadAll);
+        Assert.That(Dump(reread.Dataset), Is.EqualTo(Dump(loaded.Dataset)));
+    }
+
     /// <summary>Tag, VR, even-padded value hash, item structure and fragment count; offsets differ by design and group lengths are dropped.</summary>
     private static string Dump(DicomDataset dataset)
     {
