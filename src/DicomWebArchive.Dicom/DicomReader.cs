@@ -31,7 +31,7 @@ public static partial class DicomReader
         var reader = new DicomDatasetReader(buffer, options, cancellationToken);
         try
         {
-            return await ReadAsync(buffer, reader, options, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(stream, buffer, reader, options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -39,9 +39,8 @@ public static partial class DicomReader
         }
     }
 
-    private static async ValueTask<DicomFile> ReadAsync(DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
+    private static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
     {
-
         await buffer.TryEnsureAsync(132, cancellationToken).ConfigureAwait(false);
         var head = buffer.Span;
         bool hasPreamble = head.Length >= 132 && head.Slice(128, 4).SequenceEqual("DICM"u8);
@@ -80,29 +79,32 @@ public static partial class DicomReader
         }
 
         DicomInflateSource? inflate = null;
+        DeflateStream? inflater = null;
         if (syntax.IsDeflated)
         {
-            long rawBefore = buffer.BytesRead;
-            buffer.SwitchStream((unread, rest) =>
-            {
-                inflate = new DicomInflateSource(unread, rest, rawBefore - unread.Length);
-                return new DeflateStream(inflate, CompressionMode.Decompress);
-            });
+            var unread = buffer.DetachUnread();
+            inflate = new DicomInflateSource(unread, stream, buffer.BytesRead - unread.Length);
+            inflater = new DeflateStream(inflate, CompressionMode.Decompress);
+            buffer.SwitchStream(inflater);
         }
 
         DicomDataset dataset;
         try
         {
             dataset = await reader.ReadDatasetAsync(!syntax.IsExplicitVR, syntax.IsBigEndian).ConfigureAwait(false);
+            if (inflate is not null && options.PixelData != PixelDataHandling.Stop)
+            {
+                await inflate.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (InvalidDataException e) when (inflate is not null)
         {
             throw new DicomFormatException("The deflated data set is corrupt: " + e.Message, inflate.RawPosition, e);
         }
-
-        if (inflate is not null && options.PixelData != PixelDataHandling.Stop)
+        finally
         {
-            await inflate.DrainAsync(cancellationToken).ConfigureAwait(false);
+            // Releases zlib's native state; the caller's stream stays open.
+            inflater?.Dispose();
         }
 
         return new DicomFile

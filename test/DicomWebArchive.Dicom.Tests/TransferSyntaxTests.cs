@@ -61,6 +61,15 @@ public sealed class TransferSyntaxTests
     }
 
     [Test]
+    public void Lookup_WellKnownUids_GiveTheStaticInstances()
+    {
+        Assert.That(TransferSyntax.Lookup("1.2.840.10008.1.2"), Is.SameAs(TransferSyntax.ImplicitVRLittleEndian));
+        Assert.That(TransferSyntax.Lookup("1.2.840.10008.1.2.1.99"), Is.SameAs(TransferSyntax.DeflatedExplicitVRLittleEndian));
+        Assert.That(TransferSyntax.Lookup("1.2.840.10008.1.2.2"), Is.SameAs(TransferSyntax.ExplicitVRBigEndian));
+        Assert.That(TransferSyntax.Lookup("1.2.840.10008.1.2.4.203"), Is.SameAs(TransferSyntax.HTJ2K));
+    }
+
+    [Test]
     public void Lookup_PaddedUid_FindsTheSyntax() =>
         Assert.That(TransferSyntax.Lookup("1.2.840.10008.1.2.1\0"), Is.SameAs(TransferSyntax.ExplicitVRLittleEndian));
 

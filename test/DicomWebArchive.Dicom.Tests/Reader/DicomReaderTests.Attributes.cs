@@ -22,7 +22,7 @@ public sealed partial class DicomReaderTests
         "charset_files/chrH31.dcm",
     ];
 
-    private static readonly Lazy<JsonDocument> s_attributeOracle = new(() => PydicomOracle.Run("attributes", AttributeFiles.Select(Corpus.PathOf)));
+    private static readonly Lazy<JsonDocument> s_attributeOracle = new(() => PydicomScript.Run("attributes", AttributeFiles.Select(Corpus.PathOf)));
 
     private static IEnumerable<string> AttributeCases() => AttributeFiles;
 

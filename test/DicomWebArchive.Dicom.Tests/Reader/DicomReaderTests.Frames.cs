@@ -18,7 +18,7 @@ public sealed partial class DicomReaderTests
                 candidates.Add(Corpus.PathOf(name));
             }
         }
-        using var oracle = PydicomOracle.Run("frames", candidates);
+        using var oracle = PydicomScript.Run("frames", candidates);
 
         int multiFrame = 0, encapsulatedMultiFrame = 0;
         foreach (var path in candidates)
