@@ -1,4 +1,3 @@
-using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
@@ -33,8 +32,6 @@ var app = builder.Build();
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-
-await app.Services.GetRequiredService<IIndexStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
 app.UseSwagger();
 app.UseSwaggerUI();
