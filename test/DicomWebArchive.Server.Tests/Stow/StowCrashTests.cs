@@ -69,6 +69,36 @@ public sealed class StowCrashTests
         }
     }
 
+    private static async Task UploadStalledAsync(HttpClient client)
+    {
+        var instance = new TestDicom(TestDicom.NewUid(), TestDicom.NewUid(), TestDicom.NewUid()).ToArrayWithPixelDataHeader(64 * 1024 * 1024);
+        try
+        {
+            await StowRequests.PostAsync(client, StowRequests.Multipart([new StalledContent(instance)]));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+        }
+    }
+
+    /// <summary>Sends the header and some pixel data of a 64 MiB instance, then never sends the rest.</summary>
+    private sealed class StalledContent(byte[] header) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(header);
+            await stream.WriteAsync(new byte[256 * 1024]);
+            await stream.FlushAsync();
+            await Task.Delay(Timeout.Infinite);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private static async Task UploadUntilDeadAsync(HttpClient client, int uploader, ConcurrentDictionary<string, byte[]> sent, ConcurrentBag<string> acknowledged)
     {
         string study = TestDicom.NewUid(), series = TestDicom.NewUid();
