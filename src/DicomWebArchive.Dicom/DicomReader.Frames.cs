@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 
 namespace DicomWebArchive.Dicom;
 
@@ -27,7 +26,8 @@ public static partial class DicomReader
     }
 
     /// <summary>
-    /// Frame i spans Rows×Columns×SamplesPerPixel×BitsAllocated bits from bit i×that. With
+    /// Frame i spans Rows×Columns×SamplesPerPixel×BitsAllocated bits from bit i×that (two samples
+    /// per pixel for YBR_FULL_422 and YBR_PARTIAL_422). With
     /// BitsAllocated 1 a frame need not start on a byte boundary: its range then covers every byte
     /// holding one of its bits (neighbouring frames share a byte) and the reader of the range
     /// starts at bit (i×frame bits) mod 8. Empty when the geometry is missing or exceeds the value.
@@ -40,6 +40,11 @@ public static partial class DicomReader
         Int128 bits = GetUInt16(dataset, DicomTags.BitsAllocated, pixels.VR.ValueSize() * 8);
         long count = GetNumberOfFrames(dataset);
         Int128 frameBits = rows * columns * samples * bits;
+        if (samples == 3 && IsHorizontallySubsampled(dataset))
+        {
+            // Two pixels share one Cb and one Cr sample (PS3.3 C.7.6.3.1.2): two samples per pixel.
+            frameBits = rows * columns * 2 * bits;
+        }
         if (frameBits == 0 || count <= 0 || (count * frameBits + 7) / 8 > pixels.ValueLength)
         {
             return [];
@@ -196,6 +201,17 @@ public static partial class DicomReader
         return offsets;
     }
 
+    private static bool IsHorizontallySubsampled(DicomDataset dataset)
+    {
+        var element = dataset.Find(DicomTags.PhotometricInterpretation);
+        if (element is null || !element.IsValueLoaded)
+        {
+            return false;
+        }
+        var text = element.Value.Span.TrimEnd((byte)0).Trim((byte)' ');
+        return text.SequenceEqual("YBR_FULL_422"u8) || text.SequenceEqual("YBR_PARTIAL_422"u8);
+    }
+
     private static int GetUInt16(DicomDataset dataset, DicomTag tag, int fallback = 0)
     {
         var element = dataset.Find(tag);
@@ -217,6 +233,6 @@ public static partial class DicomReader
         {
             return 1;
         }
-        return long.TryParse(Encoding.ASCII.GetString(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) ? count : -1;
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) ? count : -1;
     }
 }
