@@ -1,7 +1,9 @@
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Stow;
 using Microsoft.OpenApi;
 
@@ -10,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServerOptions();
 builder.Services.AddArchiveStorage(builder.Configuration);
 builder.Services.AddArchiveStore();
+builder.Services.AddArchiveRendering();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddProblemDetails();
@@ -38,6 +41,7 @@ app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
 dicomWeb.MapStow();
+dicomWeb.MapRendered();
 app.MapHealth();
 
 app.Run();

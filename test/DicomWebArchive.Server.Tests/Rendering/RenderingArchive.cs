@@ -1,0 +1,59 @@
+using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Tests.Support;
+
+namespace DicomWebArchive.Server.Tests.Rendering;
+
+/// <summary>
+/// Corpus files stored through STOW, on demand. Several corpus files share a SOP Instance UID (one image in several
+/// transfer syntaxes), so files go to the first archive that does not hold their UID yet.
+/// </summary>
+internal sealed class RenderingArchive : IAsyncDisposable
+{
+    private readonly List<Round> _rounds = [];
+    private readonly Dictionary<string, (HttpClient Client, string Path)> _stored = [];
+
+    /// <summary>A client for the archive holding <paramref name="file"/>, and the instance's path (/dicomweb/studies/…/instances/…).</summary>
+    public async Task<(HttpClient Client, string InstancePath)> StoreAsync(string file)
+    {
+        string path = TestPaths.CorpusFile(file);
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"Corpus file {path} is missing: install Debian's python3-pydicom (test/run.sh does).");
+        }
+        if (_stored.TryGetValue(path, out var stored))
+        {
+            return stored;
+        }
+        string sop;
+        await using (var stream = File.OpenRead(path))
+        {
+            var dicom = await DicomReader.ReadAsync(stream);
+            sop = dicom.Dataset.GetAsciiString(DicomTags.SOPInstanceUID)!;
+        }
+        var round = _rounds.FirstOrDefault(r => !r.Sops.Contains(sop));
+        if (round is null)
+        {
+            var factory = new ArchiveFactory();
+            round = new Round(factory, factory.CreateClient(), []);
+            _rounds.Add(round);
+        }
+        var result = await StowRequests.PostAsync(round.Client, StowRequests.MultipartFiles([path]));
+        Assert.That(result.Status, Is.EqualTo(200), $"storing {file}: {result}");
+        string url = result.Referenced.Single().RetrieveUrl!;
+        string instancePath = url[url.IndexOf("/dicomweb/", StringComparison.Ordinal)..];
+        round.Sops.Add(sop);
+        _stored[path] = (round.Client, instancePath);
+        return (round.Client, instancePath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var round in _rounds)
+        {
+            round.Client.Dispose();
+            await round.Factory.DisposeAsync();
+        }
+    }
+
+    private sealed record Round(ArchiveFactory Factory, HttpClient Client, HashSet<string> Sops);
+}
