@@ -1,10 +1,10 @@
-using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,8 +33,6 @@ var app = builder.Build();
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-
-await app.Services.GetRequiredService<IIndexStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
 app.UseSwagger();
 app.UseSwaggerUI();

@@ -93,6 +93,10 @@ public static class FrameDecoder
         {
             throw new RenderingException(RenderingFailure.NotRenderable, $"Cannot render transfer syntax {syntax.Uid} ({syntax.Name}) with Bits Stored {description.BitsStored}; only 8-bit JPEG is decoded.");
         }
+        if (description.PhotometricInterpretation == "RGB")
+        {
+            frame = JpegMarkers.DeclareRgb(frame);
+        }
         using var data = SKData.CreateCopy(frame);
         using var codec = SKCodec.Create(data) ?? throw new RenderingException(RenderingFailure.NotRenderable, "The JPEG pixel data cannot be decoded: not a JPEG stream.");
         if (codec.Info.Width != description.Columns || codec.Info.Height != description.Rows)

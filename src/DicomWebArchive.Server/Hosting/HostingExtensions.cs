@@ -19,7 +19,7 @@ internal static class HostingExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<SweeperOptions>()
             .BindConfiguration(SweeperOptions.Section)
-            .Validate(o => o.Interval > TimeSpan.Zero && o.GracePeriod >= TimeSpan.Zero, "Sweeper:Interval must be positive and Sweeper:GracePeriod not negative.")
+            .Validate(o => o.Interval > TimeSpan.Zero, "Sweeper:Interval must be positive.")
             .ValidateOnStart();
 
         // Kestrel reads its limits before options validation runs, so read them straight from configuration here.

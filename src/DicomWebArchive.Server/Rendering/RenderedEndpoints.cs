@@ -16,6 +16,10 @@ internal static partial class RenderedEndpoints
     public static IEndpointRouteBuilder MapRendered(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("").WithTags("WADO-RS rendered");
+        group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), ["image/jpeg", "image/png", "multipart/related"]));
+        group.ProducesProblem(StatusCodes.Status400BadRequest);
+        group.ProducesProblem(StatusCodes.Status404NotFound);
+        group.ProducesProblem(StatusCodes.Status406NotAcceptable);
         group.MapGet("/studies/{study}/rendered", (HttpContext c, string study) => RenderManyAsync(c, study, null))
             .WithName("RenderStudy").WithSummary("Every image instance of a study, rendered (multipart/related)");
         group.MapGet("/studies/{study}/series/{series}/rendered", (HttpContext c, string study, string series) => RenderManyAsync(c, study, series))

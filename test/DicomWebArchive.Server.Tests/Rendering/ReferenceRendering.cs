@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DicomWebArchive.Server.Tests.Support;
 using SkiaSharp;
 
 namespace DicomWebArchive.Server.Tests.Rendering;
@@ -49,7 +48,7 @@ internal static class ReferenceRendering
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rendering", "render_reference.py"));
         foreach (var (file, frame, window) in specs)
         {
-            start.ArgumentList.Add($"{TestPaths.CorpusFile(file)}|{frame}|{window}");
+            start.ArgumentList.Add($"{RenderingArchive.Resolve(file)}|{frame}|{window}");
         }
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -19,7 +19,8 @@ public sealed class RenderedEndpointsTests
         [
             ("CT_small.dcm", 1, null), ("MR_small.dcm", 1, null), ("MR_small_bigendian.dcm", 1, null),
             ("MR_small_implicit.dcm", 1, null), ("image_dfl.dcm", 1, null), ("liver_1frame.dcm", 1, null),
-            ("rtdose.dcm", 1, null), ("rtdose.dcm", 15, null), ("ExplVR_BigEnd.dcm", 1, null), ("SC_rgb_small_odd.dcm", 1, null),
+            ("rtdose_rle.dcm>native", 1, null), ("rtdose_rle.dcm>native", 15, null),
+            ("SC_rgb_rle_2frame.dcm>native", 2, null), ("SC_rgb_rle_16bit.dcm>native", 1, null), ("ExplVR_BigEnd.dcm", 1, null), ("SC_rgb_small_odd.dcm", 1, null),
             ("SC_rgb_jpeg_dcmd.dcm", 1, null), ("SC_ybr_full_422_uncompressed.dcm", 1, null),
             ("CT_small.dcm", 1, "40,400"), ("MR_small.dcm", 1, "500,300,linear-exact"), ("MR_small.dcm", 1, "700,400,sigmoid"),
         ];
@@ -33,14 +34,15 @@ public sealed class RenderedEndpointsTests
         [
             ("SC_rgb_jpeg_dcmtk.dcm", 1, null), ("SC_rgb_dcmtk_+eb+cr.dcm", 1, null), ("SC_rgb_dcmtk_+eb+cy+n1.dcm", 1, null),
             ("SC_rgb_dcmtk_+eb+cy+np.dcm", 1, null), ("SC_rgb_jpeg.dcm", 1, null), ("SC_rgb_small_odd_jpeg.dcm", 1, null),
+            ("SC_jpeg_no_color_transform.dcm", 1, null), ("SC_jpeg_no_color_transform_2.dcm", 1, null), ("SC_rgb_jpeg_app14_dcmd.dcm", 1, null),
         ];
         foreach (var (file, frame, window) in native.Concat(rle))
         {
-            yield return new TestCaseData(file, frame, window, 1.0).SetName($"GetFrameRendered_Png_{file}_{frame}_{window ?? "default"}_MatchesReference");
+            yield return new TestCaseData(file, frame, window, 1.0).SetName($"GetFrameRendered_Png_{file.Replace(">", "_", StringComparison.Ordinal)}_{frame}_{window ?? "default"}_MatchesReference");
         }
         foreach (var (file, frame, window) in jpeg)
         {
-            yield return new TestCaseData(file, frame, window, 4.0).SetName($"GetFrameRendered_Png_{file}_{frame}_{window ?? "default"}_MatchesReference");
+            yield return new TestCaseData(file, frame, window, 4.0).SetName($"GetFrameRendered_Png_{file.Replace(">", "_", StringComparison.Ordinal)}_{frame}_{window ?? "default"}_MatchesReference");
         }
     }
 
@@ -61,7 +63,9 @@ public sealed class RenderedEndpointsTests
 
         using var bitmap = await DecodeAsync(response, "image/png");
         Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((reference.Width, reference.Height)));
-        Assert.That(reference.MeanAbsoluteDifference(bitmap), Has.All.LessThanOrEqualTo(tolerance));
+        var difference = reference.MeanAbsoluteDifference(bitmap);
+        TestContext.Out.WriteLine($"{file} frame {frame}: mean absolute difference per channel {string.Join(", ", difference.Select(d => d.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.That(difference, Has.All.LessThanOrEqualTo(tolerance));
     }
 
     [TestCase("CT_small.dcm")]
@@ -156,7 +160,7 @@ public sealed class RenderedEndpointsTests
     [Test]
     public async Task GetStudyAndSeriesThumbnail_MultiFrameSeries_RendersRepresentative()
     {
-        var (client, instance) = await _archive.StoreAsync("rtdose.dcm");
+        var (client, instance) = await _archive.StoreAsync("rtdose_rle.dcm");
         string series = instance[..instance.IndexOf("/instances/", StringComparison.Ordinal)];
         string study = series[..series.IndexOf("/series/", StringComparison.Ordinal)];
 

@@ -15,11 +15,7 @@ internal sealed class RenderingArchive : IAsyncDisposable
     /// <summary>A client for the archive holding <paramref name="file"/>, and the instance's path (/dicomweb/studies/…/instances/…).</summary>
     public async Task<(HttpClient Client, string InstancePath)> StoreAsync(string file)
     {
-        string path = TestPaths.CorpusFile(file);
-        if (!File.Exists(path))
-        {
-            Assert.Fail($"Corpus file {path} is missing: install Debian's python3-pydicom (test/run.sh does).");
-        }
+        string path = Resolve(file);
         if (_stored.TryGetValue(path, out var stored))
         {
             return stored;
@@ -44,6 +40,38 @@ internal sealed class RenderingArchive : IAsyncDisposable
         round.Sops.Add(sop);
         _stored[path] = (round.Client, instancePath);
         return (round.Client, instancePath);
+    }
+
+    /// <summary>
+    /// The path of a corpus file; "name>native" is the corpus file decompressed by dcmtk's dcmdrle into a temporary
+    /// file, for native multi-frame images the corpus only has RLE-compressed.
+    /// </summary>
+    public static string Resolve(string file)
+    {
+        const string native = ">native";
+        string name = file.EndsWith(native, StringComparison.Ordinal) ? file[..^native.Length] : file;
+        string path = TestPaths.CorpusFile(name);
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"Corpus file {path} is missing: install Debian's python3-pydicom (test/run.sh does).");
+        }
+        if (name == file)
+        {
+            return path;
+        }
+        string target = Path.Combine(Path.GetTempPath(), $"dwa-render-{Environment.ProcessId}-{name}");
+        if (!File.Exists(target))
+        {
+            const string tool = "/usr/bin/dcmdrle";
+            if (!File.Exists(tool))
+            {
+                Assert.Fail($"{tool} is missing: install Debian's dcmtk (test/run.sh does).");
+            }
+            using var process = System.Diagnostics.Process.Start(tool, [path, target]);
+            process.WaitForExit();
+            Assert.That(process.ExitCode, Is.Zero, $"dcmdrle {name}");
+        }
+        return target;
     }
 
     public async ValueTask DisposeAsync()
