@@ -48,6 +48,11 @@ internal sealed class RenderingArchive : IAsyncDisposable
     /// </summary>
     public static string Resolve(string file)
     {
+        const string synthetic = "@synthetic";
+        if (file.EndsWith(synthetic, StringComparison.Ordinal))
+        {
+            return Synthetic(file[..^synthetic.Length]);
+        }
         const string native = ">native";
         string name = file.EndsWith(native, StringComparison.Ordinal) ? file[..^native.Length] : file;
         string path = TestPaths.CorpusFile(name);
@@ -72,6 +77,21 @@ internal sealed class RenderingArchive : IAsyncDisposable
             Assert.That(process.ExitCode, Is.Zero, $"dcmdrle {name}");
         }
         return target;
+    }
+
+    /// <summary>An image written by Rendering/make_palette.py (PALETTE COLOR, which the corpus lacks).</summary>
+    private static string Synthetic(string name)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"dwa-render-{Environment.ProcessId}-synthetic");
+        string path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(directory);
+            using var process = System.Diagnostics.Process.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Rendering", "make_palette.py"), directory]);
+            process.WaitForExit();
+            Assert.That(process.ExitCode, Is.Zero, "make_palette.py (needs Debian's python3-pydicom and python3-numpy)");
+        }
+        return path;
     }
 
     public async ValueTask DisposeAsync()

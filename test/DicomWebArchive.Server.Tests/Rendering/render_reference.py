@@ -4,7 +4,7 @@ Arguments: specs "path|frame|window" (frame 1-based; window "center,width[,funct
 Prints one JSON object per spec: {"width", "height", "channels", "pixels": base64 of rows x columns x channels bytes}.
 The LUT steps follow PS3.3 C.11: Modality LUT (rescale slope/intercept), VOI (requested window, else the data
 set's first WindowCenter/WindowWidth with its VOI LUT Function, else the frame's min..max), MONOCHROME1 inverted.
-Color: YBR converted to RGB, samples above 8 bits keep their top 8.
+PALETTE COLOR through pydicom's apply_color_lut (16-bit entries keep their top 8 bits). Color: YBR converted to RGB, samples above 8 bits keep their top 8.
 """
 import base64
 import json
@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pydicom
-from pydicom.pixel_data_handlers.util import convert_color_space
+from pydicom.pixel_data_handlers.util import apply_color_lut, convert_color_space
 
 warnings.simplefilter("ignore")
 
@@ -62,6 +62,10 @@ def render(path, frame, window):
         if photometric == "MONOCHROME1":
             y = 255 - y
         channels = 1
+    elif photometric == "PALETTE COLOR":
+        rgb = apply_color_lut(pixels, ds)
+        y = (rgb >> 8).astype(np.uint8) if rgb.dtype.itemsize > 1 else rgb.astype(np.uint8)
+        channels = 3
     else:
         if photometric.startswith("YBR"):
             pixels = convert_color_space(pixels, "YBR_FULL", "RGB")
