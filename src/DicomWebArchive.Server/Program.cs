@@ -20,6 +20,7 @@ builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
 {
     swagger.OperationFilter<StowRequestBodyFilter>();
+    swagger.OperationFilter<RenderedParametersFilter>();
     swagger.SwaggerDoc("v1", new OpenApiInfo
     {
         Title = "DicomWebArchive",

@@ -15,7 +15,7 @@ internal static partial class RenderedEndpoints
 
     public static IEndpointRouteBuilder MapRendered(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("").WithTags("WADO-RS rendered");
+        var group = endpoints.MapGroup("").WithTags("WADO-RS rendered").WithMetadata(new RenderedParameters());
         group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), ["image/jpeg", "image/png", "multipart/related"]));
         group.ProducesProblem(StatusCodes.Status400BadRequest);
         group.ProducesProblem(StatusCodes.Status404NotFound);
