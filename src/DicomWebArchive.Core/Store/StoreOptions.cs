@@ -1,0 +1,21 @@
+namespace DicomWebArchive.Core.Store;
+
+public enum DuplicatePolicy
+{
+    /// <summary>Different bytes under a stored SOP Instance UID fail with 0x0111; identical bytes succeed.</summary>
+    Reject,
+
+    /// <summary>Different bytes under a stored SOP Instance UID replace the stored instance.</summary>
+    Overwrite,
+}
+
+/// <summary>Settings of section "Store".</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    public DuplicatePolicy Duplicates { get; set; } = DuplicatePolicy.Reject;
+
+    /// <summary>Binary values longer than this become BulkDataURIs in the precomputed metadata (Pixel Data always does).</summary>
+    public int BulkDataThreshold { get; set; } = 1024;
+}

@@ -1,0 +1,180 @@
+using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Dicom;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DicomWebArchive.Core.Store;
+
+/// <summary>
+/// Stores one instance from a stream under the data-safety contract: tee into a new blob while parsing, validate,
+/// make the blob durable, then index in one transaction; any failure before the index commit removes the blob.
+/// </summary>
+public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IOptions<StoreOptions> options, ILogger<StoreService> logger)
+{
+    private static readonly DicomReaderOptions ReaderOptions = new()
+    {
+        PixelData = PixelDataHandling.Scan,
+        AllowMissingMeta = false,
+    };
+
+    /// <summary>
+    /// Reads <paramref name="part"/> to its end and stores it. Failures of the instance itself come back as an outcome;
+    /// failures of the transport (the request body breaking off, cancellation) throw, after removing the blob.
+    /// </summary>
+    /// <param name="requiredStudyInstanceUid">The study of the request URL, when the request names one.</param>
+    public async Task<StoreOutcome> StoreAsync(Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    {
+        IBlobWriter writer;
+        try
+        {
+            writer = await blobs.CreateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogBlobFailure(logger, ex);
+            return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default);
+        }
+        await using (writer)
+        {
+            using var tee = new BlobTeeStream(part, writer.Stream);
+            DicomFile file;
+            try
+            {
+                file = await DicomReader.ReadAsync(tee, ReaderOptions, cancellationToken);
+                await tee.DrainAsync(cancellationToken);
+            }
+            catch (DicomFormatException ex)
+            {
+                await DrainQuietlyAsync(part, cancellationToken);
+                return StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, ex.Message, default);
+            }
+            catch (BlobWriteException ex)
+            {
+                LogBlobFailure(logger, ex);
+                await DrainQuietlyAsync(part, cancellationToken);
+                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
+            {
+                LogParseFailure(logger, ex);
+                await DrainQuietlyAsync(part, cancellationToken);
+                return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", default);
+            }
+
+            var identity = InstanceValidation.ReadIdentity(file.Dataset);
+            if (InstanceValidation.Validate(file, identity, requiredStudyInstanceUid) is { } invalid)
+            {
+                return invalid;
+            }
+
+            InstanceRecord record;
+            try
+            {
+                byte[] sha256 = await tee.CompleteAsync(cancellationToken);
+                record = InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold);
+            }
+            catch (BlobWriteException ex)
+            {
+                LogBlobFailure(logger, ex);
+                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", identity);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogParseFailure(logger, ex);
+                return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", identity);
+            }
+
+            try
+            {
+                await writer.CommitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogBlobFailure(logger, ex);
+                await DeleteQuietlyAsync(writer.Key);
+                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot make the instance durable.", identity);
+            }
+
+            return await IndexAsync(record, identity, cancellationToken);
+        }
+    }
+
+    private async Task<StoreOutcome> IndexAsync(InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    {
+        AddInstanceResult result;
+        string? replacedBlobKey;
+        try
+        {
+            (result, replacedBlobKey) = await index.AddInstanceAsync(record, options.Value.Duplicates == DuplicatePolicy.Overwrite, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The transaction rolled back: nothing references the new blob.
+            await DeleteQuietlyAsync(record.BlobKey);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+            LogIndexFailure(logger, ex);
+            return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The index could not record the instance.", identity);
+        }
+
+        switch (result)
+        {
+            case AddInstanceResult.AlreadyStored:
+                await DeleteQuietlyAsync(record.BlobKey);
+                return Stored(identity) with { WasAlreadyStored = true };
+            case AddInstanceResult.Conflict:
+                await DeleteQuietlyAsync(record.BlobKey);
+                return StoreOutcome.Failed(StoreFailureReason.DuplicateSopInstance, "An instance with this SOP Instance UID and different content is already stored.", identity);
+            case AddInstanceResult.Replaced when replacedBlobKey is not null && replacedBlobKey != record.BlobKey:
+                await DeleteQuietlyAsync(replacedBlobKey);
+                return Stored(identity);
+            default:
+                return Stored(identity);
+        }
+    }
+
+    private static StoreOutcome Stored(StoreIdentity identity) => new()
+    {
+        SopClassUid = identity.SopClassUid,
+        SopInstanceUid = identity.SopInstanceUid,
+        StudyInstanceUid = identity.StudyInstanceUid,
+        SeriesInstanceUid = identity.SeriesInstanceUid,
+    };
+
+    // A failed instance does not end the request: skip the rest of its part so the next part can be read.
+    private static async Task DrainQuietlyAsync(Stream part, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[81920];
+        while (await part.ReadAsync(buffer, cancellationToken) > 0)
+        {
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(string key)
+    {
+        try
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The sweeper removes it later; the instance outcome stands.
+            LogDeleteFailure(logger, key, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Blob storage failed while storing an instance")]
+    private static partial void LogBlobFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure while reading an instance")]
+    private static partial void LogParseFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Indexing an instance failed; its blob was removed")]
+    private static partial void LogIndexFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete blob {BlobKey}; the orphan sweeper will")]
+    private static partial void LogDeleteFailure(ILogger logger, string blobKey, Exception exception);
+}

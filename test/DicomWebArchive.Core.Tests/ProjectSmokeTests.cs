@@ -1,7 +1,0 @@
-namespace DicomWebArchive.Core.Tests;
-
-public sealed class ProjectSmokeTests
-{
-    [Test]
-    public void Assembly_Loads_UnderTest() => Assert.That(typeof(ProjectSmokeTests).Assembly.GetName().Name, Is.EqualTo("DicomWebArchive.Core.Tests"));
-}
