@@ -1,6 +1,45 @@
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Store;
+using DicomWebArchive.Server.Health;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Stow;
+using Microsoft.OpenApi;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServerOptions();
+builder.Services.AddArchiveStorage(builder.Configuration);
+builder.Services.AddArchiveStore();
+builder.Services.AddHostedService<OrphanSweeperService>();
+builder.Services.AddArchiveHealthChecks();
+builder.Services.AddProblemDetails();
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen(swagger =>
+{
+    swagger.OperationFilter<StowRequestBodyFilter>();
+    swagger.SwaggerDoc("v1", new OpenApiInfo
+    {
+        Title = "DicomWebArchive",
+        Version = "v1",
+        Description = "DICOMweb archive: STOW-RS, QIDO-RS and WADO-RS (PS3.18).",
+    });
+});
+
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok("live"));
+
+// Unexpected exceptions become a 500 problem body; the process keeps serving.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+await app.Services.GetRequiredService<IIndexStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
+
+app.UseSwagger();
+app.UseSwaggerUI();
+
+var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
+dicomWeb.MapStow();
+app.MapHealth();
+
 app.Run();
 
 public partial class Program;

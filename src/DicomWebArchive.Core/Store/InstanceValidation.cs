@@ -16,6 +16,11 @@ internal static class InstanceValidation
 
     public static StoreOutcome? Validate(DicomFile file, StoreIdentity identity, string? requiredStudyInstanceUid)
     {
+        if (!file.TransferSyntax.IsKnown)
+        {
+            // Frames cannot be located nor the data set converted for retrieval.
+            return StoreOutcome.Failed(StoreFailureReason.TransferSyntaxNotSupported, $"Transfer syntax {file.TransferSyntax.Uid} is not supported.", identity);
+        }
         if (!IsValid(identity.SopClassUid))
         {
             return Invalid("SOP Class UID (0008,0016) is missing or not a valid UID.", identity);

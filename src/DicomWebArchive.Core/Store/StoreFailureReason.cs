@@ -27,6 +27,9 @@ public static class StoreFailureReason
 
     public const ushort TransferSyntaxNotSupported = 0xC122;
 
-    /// <summary>True for the Cxxx "cannot understand" range: the input was malformed rather than well-formed but refused.</summary>
-    public static bool IsCannotUnderstand(ushort reason) => reason is >= 0xC000 and <= 0xCFFF;
+    /// <summary>
+    /// True for the Cxxx "cannot understand" range except an unsupported transfer syntax: the input was malformed,
+    /// rather than well-formed but refused (which a request answers with 409 instead of 400).
+    /// </summary>
+    public static bool IsMalformed(ushort reason) => reason is >= 0xC000 and <= 0xCFFF and not TransferSyntaxNotSupported;
 }

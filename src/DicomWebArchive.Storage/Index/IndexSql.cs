@@ -51,6 +51,10 @@ internal sealed class IndexSql
         InsertInstance = dialect.InsertReturningId("instance", InstanceColumns, "id");
         RefreshSeriesCount =
             $"UPDATE series SET number_of_instances = (SELECT COUNT(*) FROM instance WHERE series_id = {p}SeriesId) WHERE id = {p}SeriesId";
+        IncrementSeriesCount = $"UPDATE series SET number_of_instances = number_of_instances + 1 WHERE id = {p}SeriesId";
+        IncrementStudyCounts =
+            $"UPDATE study SET number_of_series = number_of_series + {p}NewSeries, number_of_instances = number_of_instances + 1, " +
+            $"updated_at = {p}Now WHERE id = {p}StudyId";
         SelectSeriesCount = $"SELECT number_of_instances FROM series WHERE id = {p}SeriesId";
         DeleteSeries = $"DELETE FROM series WHERE id = {p}SeriesId";
         RefreshStudyCounts =
@@ -103,6 +107,8 @@ internal sealed class IndexSql
     public string SelectSeriesForUpdate { get; }
     public string InsertInstance { get; }
     public string RefreshSeriesCount { get; }
+    public string IncrementSeriesCount { get; }
+    public string IncrementStudyCounts { get; }
     public string SelectSeriesCount { get; }
     public string DeleteSeries { get; }
     public string RefreshStudyCounts { get; }

@@ -65,14 +65,18 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                 }
 
                 await InsertInstanceAsync(write, record, series.Id).ConfigureAwait(false);
-                await RefreshSeriesAsync(write, series.Id).ConfigureAwait(false);
                 if (existing is null)
                 {
+                    // Increments under the write lock stay exact and cost the same for the 1st and the 10,000th instance.
+                    await write.ExecuteAsync(_sql.IncrementSeriesCount, new { SeriesId = series.Id }).ConfigureAwait(false);
+                    await write.ExecuteAsync(_sql.IncrementStudyCounts, new { StudyId = study.Id, NewSeries = series.IsNew ? 1 : 0, Now = now }).ConfigureAwait(false);
                     var newSopClass = !SplitValues(study.SopClassesInStudy).Contains(record.SopClassUid, StringComparer.Ordinal);
-                    await RefreshStudyAsync(write, study.Id, now, modalities: series.IsNew, sopClasses: newSopClass).ConfigureAwait(false);
+                    await RefreshStudyValuesAsync(write, study.Id, modalities: series.IsNew, sopClasses: newSopClass).ConfigureAwait(false);
                 }
                 else
                 {
+                    // A replacement can move the instance to another series or study: recount everything it touched.
+                    await RefreshSeriesAsync(write, series.Id).ConfigureAwait(false);
                     if (existing.SeriesId != series.Id)
                     {
                         await RefreshSeriesAsync(write, existing.SeriesId).ConfigureAwait(false);
@@ -213,10 +217,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         }
     }
 
-    /// <summary>
-    /// Recounts from the rows, so the aggregates stay exact whatever order concurrent writers commit in.
-    /// The multi-valued aggregates are recomputed only when they can have changed.
-    /// </summary>
+    /// <summary>Recounts the study from its rows; a study left empty by a replacement goes away.</summary>
     private async Task RefreshStudyAsync(Write write, long studyId, long now, bool modalities, bool sopClasses)
     {
         var parameters = new { StudyId = studyId, Now = now };
@@ -227,6 +228,13 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             return;
         }
 
+        await RefreshStudyValuesAsync(write, studyId, modalities, sopClasses).ConfigureAwait(false);
+    }
+
+    /// <summary>Recomputes the multi-valued aggregates from the rows, only when they can have changed.</summary>
+    private async Task RefreshStudyValuesAsync(Write write, long studyId, bool modalities, bool sopClasses)
+    {
+        var parameters = new { StudyId = studyId };
         if (modalities)
         {
             var values = await write.QueryAsync<string>(_sql.SelectStudyModalities, parameters).ConfigureAwait(false);

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml;
+using DicomWebArchive.Core.Store;
+using Microsoft.Extensions.Primitives;
+
+namespace DicomWebArchive.Server.Stow;
+
+internal enum StoreResponseFormat
+{
+    Json,
+    Xml,
+}
+
+/// <summary>The Store Instances Response Module (PS3.18 Annex I) and the HTTP status that goes with it (Table 10.5.3-1).</summary>
+internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string? routeStudy, string dicomWebRoot, StoreResponseFormat format) : IResult
+{
+    public const string JsonMediaType = "application/dicom+json";
+    public const string XmlMediaType = "application/dicom+xml";
+    private const string NativeDicomNamespace = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
+
+    public int StatusCode
+    {
+        get
+        {
+            int stored = outcomes.Count(o => o.IsStored);
+            if (stored == outcomes.Count)
+            {
+                return outcomes.Any(o => o.WarningReason is not null) ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
+            }
+            if (stored > 0)
+            {
+                return StatusCodes.Status202Accepted;
+            }
+            // Nothing stored: malformed input is a bad request, well-formed instances refused are a conflict.
+            return outcomes.All(o => StoreFailureReason.IsMalformed(o.FailureReason!.Value))
+                ? StatusCodes.Status400BadRequest
+                : StatusCodes.Status409Conflict;
+        }
+    }
+
+    /// <summary>Picks the response format from Accept; null when nothing acceptable is offered (406).</summary>
+    public static StoreResponseFormat? Negotiate(StringValues accept)
+    {
+        var ranges = MediaType.ParseList(accept);
+        if (ranges.Count == 0)
+        {
+            return StoreResponseFormat.Json;
+        }
+        StoreResponseFormat? best = null;
+        double bestQuality = 0;
+        foreach (var range in ranges)
+        {
+            if (Match(range) is { } candidate && range.Quality > bestQuality)
+            {
+                best = candidate;
+                bestQuality = range.Quality;
+            }
+        }
+        return best;
+    }
+
+    private static StoreResponseFormat? Match(MediaType range)
+    {
+        string name = range.Is("multipart/related") ? range["type"]?.ToLowerInvariant() ?? "" : range.Name;
+        return name switch
+        {
+            JsonMediaType or "application/json" or "application/*" or "*/*" => StoreResponseFormat.Json,
+            XmlMediaType => StoreResponseFormat.Xml,
+            _ => null,
+        };
+    }
+
+    /// <summary>The absolute URL of the DICOMweb root of this request, without a trailing slash.</summary>
+    public static string DicomWebRoot(HttpRequest request)
+    {
+        string path = request.PathBase + request.Path;
+        int studies = path.LastIndexOf("/studies", StringComparison.Ordinal);
+        return $"{request.Scheme}://{request.Host}{path[..Math.Max(studies, 0)]}";
+    }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCode;
+        if (format == StoreResponseFormat.Xml)
+        {
+            response.ContentType = XmlMediaType;
+            await WriteXmlAsync(response.Body);
+        }
+        else
+        {
+            response.ContentType = JsonMediaType;
+            await WriteJsonAsync(response.Body);
+        }
+    }
+
+    private string? StudyUrl()
+    {
+        string? study = routeStudy ?? SingleStudy();
+        return study is null ? null : $"{dicomWebRoot}/studies/{study}";
+    }
+
+    private string? SingleStudy()
+    {
+        var studies = outcomes.Where(o => o.IsStored).Select(o => o.StudyInstanceUid).Distinct().ToList();
+        return studies.Count == 1 ? studies[0] : null;
+    }
+
+    private string InstanceUrl(StoreOutcome o) =>
+        $"{dicomWebRoot}/studies/{o.StudyInstanceUid}/series/{o.SeriesInstanceUid}/instances/{o.SopInstanceUid}";
+
+    private async Task WriteJsonAsync(Stream body)
+    {
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartObject();
+        WriteJsonAttribute(json, "00081190", "UR", StudyUrl());
+        var failed = outcomes.Where(o => !o.IsStored).ToList();
+        if (failed.Count > 0)
+        {
+            WriteJsonSequence(json, "00081198", failed, (o, w) =>
+            {
+                WriteJsonAttribute(w, "00081150", "UI", o.SopClassUid);
+                WriteJsonAttribute(w, "00081155", "UI", o.SopInstanceUid);
+                WriteJsonNumber(w, "00081197", o.FailureReason!.Value);
+            });
+        }
+        var stored = outcomes.Where(o => o.IsStored).ToList();
+        if (stored.Count > 0)
+        {
+            WriteJsonSequence(json, "00081199", stored, (o, w) =>
+            {
+                WriteJsonAttribute(w, "00081150", "UI", o.SopClassUid);
+                WriteJsonAttribute(w, "00081155", "UI", o.SopInstanceUid);
+                WriteJsonAttribute(w, "00081190", "UR", InstanceUrl(o));
+                if (o.WarningReason is { } warning)
+                {
+                    WriteJsonNumber(w, "00081196", warning);
+                }
+            });
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteJsonSequence(Utf8JsonWriter json, string tag, List<StoreOutcome> items, Action<StoreOutcome, Utf8JsonWriter> writeItem)
+    {
+        json.WriteStartObject(tag);
+        json.WriteString("vr", "SQ");
+        json.WriteStartArray("Value");
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            writeItem(item, json);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteJsonAttribute(Utf8JsonWriter json, string tag, string vr, string? value)
+    {
+        json.WriteStartObject(tag);
+        json.WriteString("vr", vr);
+        if (value is not null)
+        {
+            json.WriteStartArray("Value");
+            json.WriteStringValue(value);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteJsonNumber(Utf8JsonWriter json, string tag, ushort value)
+    {
+        json.WriteStartObject(tag);
+        json.WriteString("vr", "US");
+        json.WriteStartArray("Value");
+        json.WriteNumberValue(value);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    // PS3.19 Native DICOM Model. The response is small, so it is built in memory and written once.
+    private async Task WriteXmlAsync(Stream body)
+    {
+        using var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings { Indent = false }))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("NativeDicomModel", NativeDicomNamespace);
+            WriteXmlAttribute(xml, "00081190", "UR", "RetrieveURL", StudyUrl());
+            var failed = outcomes.Where(o => !o.IsStored).ToList();
+            if (failed.Count > 0)
+            {
+                WriteXmlSequence(xml, "00081198", "FailedSOPSequence", failed, (o, w) =>
+                {
+                    WriteXmlAttribute(w, "00081150", "UI", "ReferencedSOPClassUID", o.SopClassUid);
+                    WriteXmlAttribute(w, "00081155", "UI", "ReferencedSOPInstanceUID", o.SopInstanceUid);
+                    WriteXmlAttribute(w, "00081197", "US", "FailureReason", o.FailureReason!.Value.ToString(CultureInfo.InvariantCulture));
+                });
+            }
+            var stored = outcomes.Where(o => o.IsStored).ToList();
+            if (stored.Count > 0)
+            {
+                WriteXmlSequence(xml, "00081199", "ReferencedSOPSequence", stored, (o, w) =>
+                {
+                    WriteXmlAttribute(w, "00081150", "UI", "ReferencedSOPClassUID", o.SopClassUid);
+                    WriteXmlAttribute(w, "00081155", "UI", "ReferencedSOPInstanceUID", o.SopInstanceUid);
+                    WriteXmlAttribute(w, "00081190", "UR", "RetrieveURL", InstanceUrl(o));
+                    if (o.WarningReason is { } warning)
+                    {
+                        WriteXmlAttribute(w, "00081196", "US", "WarningReason", warning.ToString(CultureInfo.InvariantCulture));
+                    }
+                });
+            }
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    private static void WriteXmlSequence(XmlWriter xml, string tag, string keyword, List<StoreOutcome> items, Action<StoreOutcome, XmlWriter> writeItem)
+    {
+        xml.WriteStartElement("DicomAttribute", NativeDicomNamespace);
+        xml.WriteAttributeString("tag", tag);
+        xml.WriteAttributeString("vr", "SQ");
+        xml.WriteAttributeString("keyword", keyword);
+        for (int i = 0; i < items.Count; i++)
+        {
+            xml.WriteStartElement("Item", NativeDicomNamespace);
+            xml.WriteAttributeString("number", (i + 1).ToString(CultureInfo.InvariantCulture));
+            writeItem(items[i], xml);
+            xml.WriteEndElement();
+        }
+        xml.WriteEndElement();
+    }
+
+    private static void WriteXmlAttribute(XmlWriter xml, string tag, string vr, string keyword, string? value)
+    {
+        xml.WriteStartElement("DicomAttribute", NativeDicomNamespace);
+        xml.WriteAttributeString("tag", tag);
+        xml.WriteAttributeString("vr", vr);
+        xml.WriteAttributeString("keyword", keyword);
+        if (value is not null)
+        {
+            xml.WriteStartElement("Value", NativeDicomNamespace);
+            xml.WriteAttributeString("number", "1");
+            xml.WriteString(value);
+            xml.WriteEndElement();
+        }
+        xml.WriteEndElement();
+    }
+}

@@ -1,0 +1,131 @@
+using DicomWebArchive.Core.Store;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace DicomWebArchive.Server.Stow;
+
+/// <summary>STOW-RS (PS3.18 §10.5): multipart/related application/dicom parts, or one application/dicom body.</summary>
+internal static partial class StowEndpoints
+{
+    private const string DicomMediaType = "application/dicom";
+    private const string MultipartRelated = "multipart/related";
+
+    public static IEndpointRouteBuilder MapStow(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/studies", (HttpContext context, StoreService store, ILoggerFactory loggers) =>
+                StoreAsync(context, null, store, loggers))
+            .WithName("StoreInstances")
+            .WithSummary("Store instances (STOW-RS) of any study")
+            .WithStowMetadata();
+        endpoints.MapPost("/studies/{study}", (HttpContext context, string study, StoreService store, ILoggerFactory loggers) =>
+                StoreAsync(context, study, store, loggers))
+            .WithName("StoreStudyInstances")
+            .WithSummary("Store instances (STOW-RS) of one study; instances of another study fail")
+            .WithStowMetadata();
+        return endpoints;
+    }
+
+    private static RouteHandlerBuilder WithStowMetadata(this RouteHandlerBuilder builder) => builder
+        .WithTags("STOW-RS")
+        .WithMetadata(new StowRequestBody())
+        .Produces(StatusCodes.Status200OK, contentType: StoreResponse.JsonMediaType)
+        .Produces(StatusCodes.Status202Accepted, contentType: StoreResponse.JsonMediaType)
+        .Produces(StatusCodes.Status409Conflict, contentType: StoreResponse.JsonMediaType)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status406NotAcceptable)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private static async Task<IResult> StoreAsync(HttpContext context, string? study, StoreService store, ILoggerFactory loggers)
+    {
+        var request = context.Request;
+        var format = StoreResponse.Negotiate(request.Headers.Accept);
+        if (format is null)
+        {
+            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable",
+                "The store response is available as application/dicom+json or application/dicom+xml.");
+        }
+        if (MediaType.Parse(request.ContentType) is not { } contentType)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send multipart/related; type=\"application/dicom\" or application/dicom.");
+        }
+
+        var aborted = context.RequestAborted;
+        var outcomes = new List<StoreOutcome>();
+        try
+        {
+            if (contentType.Is(DicomMediaType))
+            {
+                outcomes.Add(await store.StoreAsync(request.Body, study, aborted));
+            }
+            else if (contentType.Is(MultipartRelated))
+            {
+                string? type = contentType["type"];
+                if (type is not null && !type.Equals(DicomMediaType, StringComparison.OrdinalIgnoreCase))
+                {
+                    return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                        $"multipart/related with type=\"{type}\" is not supported; send parts of type application/dicom.");
+                }
+                string? boundary = contentType["boundary"];
+                if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related Content-Type has no boundary parameter.");
+                }
+                await StorePartsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, study, store, outcomes, aborted);
+            }
+            else
+            {
+                return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                    $"{contentType.Name} is not supported; send multipart/related; type=\"application/dicom\" or application/dicom.");
+            }
+        }
+        catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            // The client went away: the part in flight was removed, nobody is left to answer.
+            LogClientGone(loggers.CreateLogger(typeof(StowEndpoints)), outcomes.Count(o => o.IsStored));
+            return Results.Empty;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            if (outcomes.Count == 0)
+            {
+                return Problem(ex.StatusCode, "Bad request", ex.Message);
+            }
+            outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message });
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            // Malformed multipart (no first boundary, body ending inside a part, oversized part headers).
+            if (outcomes.Count == 0)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related body is malformed: " + ex.Message);
+            }
+            outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message });
+        }
+
+        if (outcomes.Count == 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The request holds no instance.");
+        }
+        return new StoreResponse(outcomes, study, StoreResponse.DicomWebRoot(request), format.Value);
+    }
+
+    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<StoreOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (section.ContentType is { } partType && MediaType.Parse(partType)?.Is(DicomMediaType) != true)
+            {
+                await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"Part of type {partType} is not application/dicom." });
+                continue;
+            }
+            outcomes.Add(await store.StoreAsync(section.Body, study, cancellationToken));
+        }
+    }
+
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store request ended by the client after {Stored} instance(s) were stored")]
+    private static partial void LogClientGone(ILogger logger, int stored);
+}

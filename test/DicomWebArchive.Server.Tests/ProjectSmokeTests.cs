@@ -1,7 +1,0 @@
-namespace DicomWebArchive.Server.Tests;
-
-public sealed class ProjectSmokeTests
-{
-    [Test]
-    public void Assembly_Loads_UnderTest() => Assert.That(typeof(ProjectSmokeTests).Assembly.GetName().Name, Is.EqualTo("DicomWebArchive.Server.Tests"));
-}

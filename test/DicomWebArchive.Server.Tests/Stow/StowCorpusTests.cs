@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using DicomWebArchive.Core.Store;
+using DicomWebArchive.Server.Tests.Support;
+
+namespace DicomWebArchive.Server.Tests.Stow;
+
+/// <summary>The whole pydicom corpus through the real HTTP pipeline: every valid file stored, every broken one refused with nothing left.</summary>
+public sealed class StowCorpusTests
+{
+    /// <summary>
+    /// Several corpus files share a SOP Instance UID with different bytes (one image in several transfer syntaxes).
+    /// Each round goes to a fresh archive and holds at most one file per UID, so every valid file is stored once;
+    /// the first round also carries every broken file.
+    /// </summary>
+    internal static List<List<CorpusEntry>> Rounds()
+    {
+        var rounds = new List<List<CorpusEntry>> { CorpusOracle.All.Where(e => !e.Stored).ToList() };
+        foreach (var group in CorpusOracle.All.Where(e => e.Stored).GroupBy(e => e.Sop))
+        {
+            int round = 0;
+            foreach (var entry in group)
+            {
+                if (rounds.Count == round)
+                {
+                    rounds.Add([]);
+                }
+                rounds[round++].Add(entry);
+            }
+        }
+        return rounds;
+    }
+
+    [Test]
+    public async Task PostStudies_WholeCorpus_ValidStoredBrokenFailedNothingLeft()
+    {
+        var rounds = Rounds();
+        Assert.That(rounds.Sum(r => r.Count), Is.EqualTo(CorpusOracle.All.Count));
+        foreach (var round in rounds)
+        {
+            await using var factory = new ArchiveFactory();
+            using var client = factory.CreateClient();
+
+            var result = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(round.Select(e => e.Path)));
+
+            await AssertRoundAsync(round, result, factory.Archive, client);
+        }
+    }
+
+    internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client)
+    {
+        var valid = round.Where(e => e.Stored).ToList();
+        var broken = round.Where(e => !e.Stored).ToList();
+        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), result.ToString);
+        Assert.That(result.Referenced.Select(r => r.SopInstance).Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "stored instances");
+        Assert.That(result.Failed, Has.Count.EqualTo(broken.Count), "failed instances");
+
+        var expectedReasons = broken
+            .Select(e => e.Reason.StartsWith("not Part 10", StringComparison.Ordinal) || e.Reason.StartsWith("unreadable", StringComparison.Ordinal)
+                ? StoreFailureReason.CannotUnderstand
+                : StoreFailureReason.DataSetDoesNotMatchSopClass)
+            .Select(r => (int)r).Order();
+        Assert.That(result.Failed.Select(f => f.Reason).Order(), Is.EqualTo(expectedReasons), () => "failure reasons, expected:\n" + string.Join('\n', broken.Select(b => $"{b} {b.Sop}: {b.Reason}"))
+            + "\nactual:\n" + string.Join('\n', result.Failed));
+
+        var rows = archive.Instances().ToDictionary(r => r.SopInstanceUid);
+        Assert.That(rows.Keys.Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "index rows");
+        archive.AssertConsistent();
+        foreach (var entry in valid)
+        {
+            var row = rows[entry.Sop!];
+            var expected = await File.ReadAllBytesAsync(entry.Path);
+            expected.AsSpan(0, 128).Clear();
+            var stored = await File.ReadAllBytesAsync(archive.BlobPath(row.BlobKey));
+            Assert.Multiple(() =>
+            {
+                Assert.That(stored, Is.EqualTo(expected), $"{entry}: stored blob must equal the upload with the preamble zeroed");
+                Assert.That(row.Sha256, Is.EqualTo(SHA256.HashData(stored)), $"{entry}: SHA-256");
+                Assert.That(row.Size, Is.EqualTo(stored.Length), $"{entry}: size");
+                Assert.That((row.StudyInstanceUid, row.SeriesInstanceUid, row.SopClassUid), Is.EqualTo((entry.Study, entry.Series, entry.SopClass)), $"{entry}: UIDs");
+            });
+        }
+        var ready = await client.GetAsync("/health/ready");
+        Assert.That((int)ready.StatusCode, Is.EqualTo(200), "ready after the corpus");
+    }
+}

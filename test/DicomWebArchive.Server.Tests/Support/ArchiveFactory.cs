@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace DicomWebArchive.Server.Tests.Support;
+
+/// <summary>The real server pipeline in memory over a fresh temporary data directory, removed on dispose.</summary>
+internal sealed class ArchiveFactory : WebApplicationFactory<Program>
+{
+    private readonly (string Key, string Value)[] _settings;
+
+    public ArchiveFactory(params (string Key, string Value)[] settings)
+    {
+        _settings = settings;
+        DataDirectory = Directory.CreateTempSubdirectory("dwa-stow-").FullName;
+        Archive = new ArchiveInspector(DataDirectory);
+    }
+
+    public string DataDirectory { get; }
+
+    public ArchiveInspector Archive { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Sweeper:Enabled", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            TestPaths.DeleteDirectory(DataDirectory);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DicomWebArchive.Server.Tests.Support;
+
+/// <summary>The built server run as a separate process on a loopback port chosen by the OS (real Kestrel, killable).</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private ServerProcess(string dataDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = TestPaths.ServerDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(TestPaths.ServerDirectory, "DicomWebArchive.Server.dll"));
+        foreach (var argument in (string[])["--urls", "http://127.0.0.1:0", $"--Storage:DataDirectory={dataDirectory}", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_gcServer"] = "0";
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Archive = new ArchiveInspector(dataDirectory);
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int Id => _process.Id;
+
+    public ArchiveInspector Archive { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments)
+    {
+        var server = new ServerProcess(dataDirectory, arguments);
+        var exited = server._process.WaitForExitAsync();
+        var first = await Task.WhenAny(server._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != server._listening.Task)
+        {
+            string output = server.Output;
+            await server.DisposeAsync();
+            Assert.Fail("The server did not start listening:\n" + output);
+        }
+        server.BaseAddress = await server._listening.Task;
+        return server;
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Peak resident set size (VmHWM) of the server process, in bytes.</summary>
+    public long PeakWorkingSet()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("VmHWM not found");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a power cut of the process.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,103 @@
+using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Storage.Blobs;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace DicomWebArchive.Storage.Tests;
+
+public sealed class StorageServiceCollectionExtensionsTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    [Test]
+    public async Task AddArchiveStorage_DataDirectory_StartsWithMigratedIndexAndBlobRoots()
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Combine("data") });
+
+        await host.StartAsync();
+
+        var services = host.Services;
+        Assert.That(services.GetRequiredService<IIndexReader>(), Is.SameAs(services.GetRequiredService<IIndexStore>()));
+        Assert.That(await services.GetRequiredService<IIndexStore>().IsHealthyAsync(CancellationToken.None), Is.True);
+        Assert.That(File.Exists(_temp.Combine("data", "index.db")), Is.True);
+        var blobs = (FileSystemBlobStore)services.GetRequiredService<IBlobStore>();
+        Assert.That(blobs.HotRoot, Is.EqualTo(_temp.Combine("data", "blobs", "hot")));
+        Assert.That(blobs.CoolRoot, Is.EqualTo(_temp.Combine("data", "blobs", "cool")));
+        Assert.That(services.GetRequiredService<OrphanSweeper>().GracePeriod, Is.EqualTo(TimeSpan.FromHours(1)));
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task AddArchiveStorage_ExplicitSettings_Used()
+    {
+        using var host = Build(new()
+        {
+            ["Storage:DataDirectory"] = _temp.Combine("unused"),
+            ["Storage:Index:ConnectionString"] = $"Data Source={_temp.Combine("db", "custom.db")}",
+            ["Storage:Blobs:HotRoot"] = _temp.Combine("fast"),
+            ["Storage:Blobs:CoolRoot"] = _temp.Combine("big"),
+            ["Storage:OrphanGracePeriod"] = "02:30:00",
+        });
+
+        await host.StartAsync();
+
+        Assert.That(File.Exists(_temp.Combine("db", "custom.db")), Is.True);
+        var blobs = (FileSystemBlobStore)host.Services.GetRequiredService<IBlobStore>();
+        Assert.That((blobs.HotRoot, blobs.CoolRoot), Is.EqualTo((_temp.Combine("fast"), _temp.Combine("big"))));
+        Assert.That(host.Services.GetRequiredService<OrphanSweeper>().GracePeriod, Is.EqualTo(TimeSpan.FromMinutes(150)));
+        await host.StopAsync();
+    }
+
+    [Test]
+    public void AddArchiveStorage_UnsupportedProvider_StartFailsNamingIt()
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:Provider"] = "PostgreSql" });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("Storage:Index:Provider 'PostgreSql' is not supported"));
+    }
+
+    [Test]
+    public void AddArchiveStorage_NegativeGracePeriod_StartFails()
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:OrphanGracePeriod"] = "-00:01:00" });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("Storage:OrphanGracePeriod must be positive"));
+    }
+
+    [Test]
+    public void StorageOptions_Defaults_DataUnderCurrentDirectory()
+    {
+        var options = new StorageOptions();
+
+        Assert.That(options.FullDataDirectory, Is.EqualTo(Path.Combine(Environment.CurrentDirectory, "data")));
+        Assert.That(options.IndexConnectionString, Is.EqualTo($"Data Source={Path.Combine(Environment.CurrentDirectory, "data", "index.db")}"));
+        Assert.That(options.HotRoot, Is.EqualTo(Path.Combine(Environment.CurrentDirectory, "data", "blobs", "hot")));
+        Assert.That(options.Index.Provider, Is.EqualTo("Sqlite"));
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddArchiveStorage(builder.Configuration);
+        return builder.Build();
+    }
+}
