@@ -3,6 +3,9 @@ using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Server.Qido;
+using DicomWebArchive.Server.Wado;
+using DicomWebArchive.Core.Query;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +15,10 @@ builder.Services.AddArchiveStorage(builder.Configuration);
 builder.Services.AddArchiveStore();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
+builder.Services.AddArchiveCors(builder.Configuration);
+builder.Services.AddOptions<QidoOptions>().BindConfiguration(QidoOptions.Section);
+builder.Services.AddSingleton(sp => (IQueryIndex)sp.GetRequiredService<IIndexStore>());
+builder.Services.AddSingleton(sp => (IIndexReader)sp.GetRequiredService<IIndexStore>());
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
@@ -30,6 +37,7 @@ var app = builder.Build();
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 
 await app.Services.GetRequiredService<IIndexStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
@@ -38,6 +46,9 @@ app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
 dicomWeb.MapStow();
+dicomWeb.MapQido();
+dicomWeb.MapWado();
+app.MapWadoUri();
 app.MapHealth();
 
 app.Run();

@@ -76,8 +76,8 @@ public static class RetrieveNegotiator
             {
                 return new(candidate, null);
             }
-            problem ??= $"Transfer syntax {range.TransferSyntax} is not available: the data is stored as {Describe(missing)}"
-                + (missing.Any(s => !s.IsEncapsulated) ? $", which can also be sent as {TransferSyntax.ExplicitVRLittleEndian.Uid}." : "; use transfer-syntax=* or that UID.");
+            problem ??= $"Transfer syntax {range.TransferSyntax} is not available: the data is stored as {Describe(missing)}; ask for transfer-syntax=* or the stored UID"
+                + (missing.All(s => !s.IsEncapsulated) ? $" or {TransferSyntax.ExplicitVRLittleEndian.Uid}." : ".");
         }
         return Negotiated<InstanceRepresentation>.Fail(problem ?? $"Instances are available as multipart/related; type=\"{Dicom}\", {Dicom} (one instance) or {Zip}.");
     }
