@@ -145,7 +145,7 @@ public static class RetrieveNegotiator
             }
             else
             {
-                problem ??= $"Pixel data is available as {storedMedia}, not {partType}.";
+                problem ??= $"Pixel data is stored as {Describe([sent])} and is available as {storedMedia}, not {partType}.";
                 continue;
             }
             problem ??= $"Pixel data is stored as {Describe([sent])} and is not transcoded; ask for transfer-syntax={sentUid} or transfer-syntax=*"
