@@ -196,7 +196,7 @@ public sealed class WadoCorpusTests
         using var response = await stored.Client.SendAsync(WadoResponses.Get(stored.Url + "/frames/1", OhifFrameAccept));
         if ((int)response.StatusCode != 200)
         {
-            return; // no frame table (deflated, unknown geometry): the value itself was served, checked by length below
+            return; // no frame table (deflated, unknown geometry): the value itself was served (200 above)
         }
         using var all = await stored.Client.SendAsync(WadoResponses.Get(stored.Url + "/metadata"));
         var json = JsonNode.Parse(await all.Content.ReadAsStringAsync())![0]!;
