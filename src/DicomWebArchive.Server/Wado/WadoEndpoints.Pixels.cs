@@ -60,7 +60,10 @@ internal static partial class WadoEndpoints
         if (tagPath.IsPixelData && PixelFrames(record) is { } table)
         {
             var frames = Enumerable.Range(0, table.Count).Select(i => table[i]).ToList();
-            var negotiated = RetrieveNegotiator.NegotiatePixels(AcceptedRanges(context.Request), stored, singleItem: !stored.IsEncapsulated || table.Count == 1);
+            // Clients ask for Pixel Data bulk data as plain octet-stream (dicomweb-client does); the archive holds only the
+            // stored form and §8.7.3 lets it send that, so a range without a transfer-syntax takes what is stored.
+            var ranges = AcceptedRanges(context.Request).Select(r => r.TransferSyntax is null ? r with { TransferSyntax = MediaRange.AnyTransferSyntax } : r).ToList();
+            var negotiated = RetrieveNegotiator.NegotiatePixels(ranges, stored, singleItem: !stored.IsEncapsulated || table.Count == 1);
             if (negotiated.Value is not { } pixels)
             {
                 return Problem(StatusCodes.Status406NotAcceptable, negotiated.Problem!);
