@@ -1,3 +1,4 @@
+using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
@@ -5,6 +6,9 @@ using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Stow;
 using DicomWebArchive.Storage;
+using DicomWebArchive.Server.Qido;
+using DicomWebArchive.Server.Wado;
+using DicomWebArchive.Core.Query;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +19,9 @@ builder.Services.AddArchiveStore();
 builder.Services.AddArchiveRendering();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
+builder.Services.AddArchiveCors(builder.Configuration);
+builder.Services.AddOptions<QidoOptions>().BindConfiguration(QidoOptions.Section);
+builder.Services.AddSingleton(sp => (IQueryIndex)sp.GetRequiredService<IIndexStore>());
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
@@ -34,13 +41,17 @@ var app = builder.Build();
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 
 app.UseSwagger();
 app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
 dicomWeb.MapStow();
+dicomWeb.MapQido();
+dicomWeb.MapWado();
 dicomWeb.MapRendered();
+app.MapWadoUri();
 app.MapHealth();
 
 app.Run();

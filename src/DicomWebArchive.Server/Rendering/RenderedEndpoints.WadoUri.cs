@@ -15,6 +15,18 @@ internal static partial class RenderedEndpoints
         {
             return invalid;
         }
+        var index = context.RequestServices.GetRequiredService<IIndexReader>();
+        var record = await index.GetInstanceAsync(objectUid, context.RequestAborted);
+        if (record is null || record.StudyInstanceUid != studyUid || record.SeriesInstanceUid != seriesUid)
+        {
+            return NotFound("instance", objectUid);
+        }
+        return await RenderWadoUriAsync(context, record, contentType);
+    }
+
+    /// <summary>The same for an instance already looked up (the WADO-URI endpoint's hook for rendered content types).</summary>
+    public static async Task<IResult> RenderWadoUriAsync(HttpContext context, InstanceRecord record, string contentType)
+    {
         var format = RenderedRequest.Negotiate(contentType);
         if (format is null)
         {
@@ -58,12 +70,6 @@ internal static partial class RenderedEndpoints
         if (query.TryGetValue("frameNumber", out var frameText) && !RenderedRequest.TryInteger(frameText, 1, int.MaxValue, out frameNumber))
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad frame number", "frameNumber must be an integer of at least 1.");
-        }
-        var index = context.RequestServices.GetRequiredService<IIndexReader>();
-        var record = await index.GetInstanceAsync(objectUid, context.RequestAborted);
-        if (record is null || record.StudyInstanceUid != studyUid || record.SeriesInstanceUid != seriesUid)
-        {
-            return NotFound("instance", objectUid);
         }
         return await RenderAsync(context, record, frameNumber, options);
     }

@@ -1,6 +1,7 @@
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Store;
+using DicomWebArchive.Server.Wado;
 
 namespace DicomWebArchive.Server.Rendering;
 
@@ -15,6 +16,8 @@ internal static partial class RenderedEndpoints
 
     public static IEndpointRouteBuilder MapRendered(this IEndpointRouteBuilder endpoints)
     {
+        // WADO-URI links asking for image/jpeg or image/png are rendered here.
+        WadoUriEndpoints.Rendered = RenderWadoUriAsync;
         var group = endpoints.MapGroup("").WithTags("WADO-RS rendered").WithMetadata(new RenderedParameters());
         group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), ["image/jpeg", "image/png", "multipart/related"]));
         group.ProducesProblem(StatusCodes.Status400BadRequest);

@@ -280,6 +280,59 @@ public sealed class RenderedEndpointsTests
         Assert.That(studyResponse.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
     }
 
+    [TestCase("CT_small.dcm", "contentType=image/png&windowCenter=40&windowWidth=400", 1, "40,400")]
+    [TestCase("SC_rgb_rle_2frame.dcm", "contentType=image/png&frameNumber=2", 2, null)]
+    [TestCase("MR_small_RLE.dcm", "contentType=image%2Fpng", 1, null)]
+    public async Task WadoUri_ImageContentType_MatchesReference(string file, string query, int frame, string? window)
+    {
+        var (client, instance) = await _archive.StoreAsync(file);
+        var reference = ReferenceRendering.Render([(file, frame, window)])[0];
+
+        using var response = await client.GetAsync(WadoUri(instance, query));
+
+        using var bitmap = await DecodeAsync(response, "image/png");
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((reference.Width, reference.Height)));
+        Assert.That(reference.MeanAbsoluteDifference(bitmap), Has.All.LessThanOrEqualTo(1.0));
+    }
+
+    [TestCase("contentType=image/jpeg&rows=32", 32, 32)]
+    [TestCase("contentType=image/jpeg&columns=50&imageQuality=80", 50, 50)]
+    [TestCase("contentType=image/jpeg&rows=100&columns=20", 20, 20)]
+    [TestCase("contentType=image/jpeg", 128, 128)]
+    public async Task WadoUri_RowsColumns_MaximaKeepingAspect(string query, int width, int height)
+    {
+        var (client, instance) = await _archive.StoreAsync("CT_small.dcm");
+
+        using var response = await client.GetAsync(WadoUri(instance, query));
+
+        using var bitmap = await DecodeAsync(response, "image/jpeg");
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((width, height)));
+    }
+
+    [TestCase("contentType=image/jpeg&rows=0", 400)]
+    [TestCase("contentType=image/jpeg&columns=abc", 400)]
+    [TestCase("contentType=image/jpeg&windowCenter=40", 400)]
+    [TestCase("contentType=image/jpeg&windowCenter=40&windowWidth=0", 400)]
+    [TestCase("contentType=image/jpeg&imageQuality=0", 400)]
+    [TestCase("contentType=image/jpeg&frameNumber=0", 400)]
+    [TestCase("contentType=image/jpeg&frameNumber=2", 404)]
+    [TestCase("contentType=image/gif", 406)]
+    public async Task WadoUri_BadRenderingParameters_ClientError(string query, int status)
+    {
+        var (client, instance) = await _archive.StoreAsync("CT_small.dcm");
+
+        using var response = await client.GetAsync(WadoUri(instance, query));
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(status), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    private static string WadoUri(string instancePath, string query)
+    {
+        var parts = instancePath.Split('/');
+        return $"/wado?requestType=WADO&studyUID={parts[3]}&seriesUID={parts[5]}&objectUID={parts[7]}&{query}";
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string url, string accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
