@@ -15,6 +15,9 @@ public sealed record ImageDescription
     private static readonly DicomTag GreenPaletteColorLookupTableData = new(0x00281202);
     private static readonly DicomTag BluePaletteColorLookupTableData = new(0x00281203);
 
+    /// <summary>Frames with more pixels are not rendered: a small upload must not make the renderer allocate gigabytes.</summary>
+    public const long MaxPixels = 64L * 1024 * 1024;
+
     public required int Rows { get; init; }
     public required int Columns { get; init; }
     public required int SamplesPerPixel { get; init; }
@@ -46,6 +49,10 @@ public sealed record ImageDescription
         if (rows == 0 || columns == 0 || bitsAllocated == 0)
         {
             throw new RenderingException(RenderingFailure.NotRenderable, "The instance has no image: Rows, Columns or Bits Allocated is missing.");
+        }
+        if ((long)rows * columns > MaxPixels)
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable, $"The image is too large to render ({columns}x{rows}); at most {MaxPixels} pixels are.");
         }
         if (bitsAllocated is not (1 or 8 or 16 or 32))
         {

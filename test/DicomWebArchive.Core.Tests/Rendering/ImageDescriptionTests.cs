@@ -87,6 +87,15 @@ public sealed class ImageDescriptionTests
     }
 
     [Test]
+    public void FromDataset_HugeGeometry_NotRenderable()
+    {
+        var elements = Image().Select(e => e.Tag == DicomTags.Rows || e.Tag == DicomTags.Columns ? UShort(e.Tag, 65535) : e).ToArray();
+
+        var ex = Assert.Throws<RenderingException>(() => ImageDescription.FromDataset(new DicomDataset(elements)));
+        Assert.That(ex!.Message, Does.Contain("too large"));
+    }
+
+    [Test]
     public void FromDataset_PaletteWithoutLookupTables_NotRenderable()
     {
         var elements = Image().Select(e => e.Tag == DicomTags.PhotometricInterpretation ? Text(e.Tag, DicomVR.CS, "PALETTE COLOR") : e).ToArray();
