@@ -9,6 +9,7 @@ need=()
 command -v dcm2json >/dev/null 2>&1 || need+=(dcmtk)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need+=(python3-pydicom)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+/usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || need+=(python3-pil)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
