@@ -5,7 +5,7 @@ using DicomWebArchive.Dicom;
 namespace DicomWebArchive.Core.Rendering;
 
 /// <summary>The Image Pixel module and the LUT attributes rendering needs, read from the data set header.</summary>
-public sealed record ImageDescription
+public sealed partial record ImageDescription
 {
     private static readonly DicomTag VOILUTFunction = new(0x00281056);
     private static readonly DicomTag RedPaletteColorLookupTableDescriptor = new(0x00281101);

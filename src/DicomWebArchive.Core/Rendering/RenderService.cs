@@ -33,7 +33,11 @@ public sealed class RenderService(IBlobStore blobs)
             {
                 throw new RenderingException(RenderingFailure.NotRenderable, "The instance has no pixel data to render.");
             }
-            var description = ImageDescription.FromDataset(file.Dataset);
+            if (file.PixelData.Tag != DicomTags.PixelData)
+            {
+                throw new RenderingException(RenderingFailure.NotRenderable, "Float and Double Float Pixel Data are not rendered.");
+            }
+            var description = ImageDescription.FromDataset(file.Dataset).ForFrame(file.Dataset, frameNumber);
             var frame = syntax.IsDeflated
                 ? await ReadDeflatedFrameAsync(instance, description, frameNumber, cancellationToken)
                 : await ReadFrameAsync(stream, instance, file.PixelData, description, frameNumber, cancellationToken);

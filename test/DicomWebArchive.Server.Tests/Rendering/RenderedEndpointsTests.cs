@@ -29,7 +29,10 @@ public sealed class RenderedEndpointsTests
             ("MR_small_RLE.dcm", 1, null), ("SC_rgb_rle.dcm", 1, null), ("SC_rgb_rle_2frame.dcm", 2, null),
             ("SC_rgb_rle_16bit.dcm", 1, null), ("SC_rgb_rle_32bit_2frame.dcm", 2, null), ("rtdose_rle.dcm", 3, null),
         ];
-        (string File, int Frame, string? Window)[] palette = [("palette8.dcm@synthetic", 1, null), ("palette16.dcm@synthetic", 1, null)];
+        (string File, int Frame, string? Window)[] synthetic =
+        [
+            ("palette8.dcm@synthetic", 1, null), ("palette16.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 2, null),
+        ];
         // JPEG decoders differ by a level or two (IDCT, chroma upsampling, color conversion).
         (string File, int Frame, string? Window)[] jpeg =
         [
@@ -37,7 +40,7 @@ public sealed class RenderedEndpointsTests
             ("SC_rgb_dcmtk_+eb+cy+np.dcm", 1, null), ("SC_rgb_jpeg.dcm", 1, null), ("SC_rgb_small_odd_jpeg.dcm", 1, null),
             ("SC_jpeg_no_color_transform.dcm", 1, null), ("SC_jpeg_no_color_transform_2.dcm", 1, null), ("SC_rgb_jpeg_app14_dcmd.dcm", 1, null),
         ];
-        foreach (var (file, frame, window) in native.Concat(rle).Concat(palette))
+        foreach (var (file, frame, window) in native.Concat(rle).Concat(synthetic))
         {
             yield return new TestCaseData(file, frame, window, 1.0).SetName($"GetFrameRendered_Png_{file.Replace(">", "_", StringComparison.Ordinal).Replace("@", "_", StringComparison.Ordinal)}_{frame}_{window ?? "default"}_MatchesReference");
         }

@@ -64,7 +64,8 @@ internal sealed class RenderingArchive : IAsyncDisposable
         {
             return path;
         }
-        string target = Path.Combine(Path.GetTempPath(), $"dwa-render-{Environment.ProcessId}-{name}");
+        Directory.CreateDirectory(DerivedDirectory);
+        string target = Path.Combine(DerivedDirectory, "native-" + name);
         if (!File.Exists(target))
         {
             const string tool = "/usr/bin/dcmdrle";
@@ -79,23 +80,27 @@ internal sealed class RenderingArchive : IAsyncDisposable
         return target;
     }
 
-    /// <summary>An image written by Rendering/make_palette.py (PALETTE COLOR, which the corpus lacks).</summary>
+    /// <summary>An image written by Rendering/make_synthetic.py (PALETTE COLOR and enhanced multi-frame, which the corpus lacks).</summary>
     private static string Synthetic(string name)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"dwa-render-{Environment.ProcessId}-synthetic");
+        string directory = Path.Combine(DerivedDirectory, "synthetic");
         string path = Path.Combine(directory, name);
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(directory);
-            using var process = System.Diagnostics.Process.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Rendering", "make_palette.py"), directory]);
+            using var process = System.Diagnostics.Process.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Rendering", "make_synthetic.py"), directory]);
             process.WaitForExit();
-            Assert.That(process.ExitCode, Is.Zero, "make_palette.py (needs Debian's python3-pydicom and python3-numpy)");
+            Assert.That(process.ExitCode, Is.Zero, "make_synthetic.py (needs Debian's python3-pydicom and python3-numpy)");
         }
         return path;
     }
 
+    // Files made from the corpus for this test run; removed with the archive.
+    private static string DerivedDirectory => Path.Combine(Path.GetTempPath(), $"dwa-render-{Environment.ProcessId}");
+
     public async ValueTask DisposeAsync()
     {
+        TestPaths.DeleteDirectory(DerivedDirectory);
         foreach (var round in _rounds)
         {
             round.Client.Dispose();

@@ -3,7 +3,8 @@
 Arguments: specs "path|frame|window" (frame 1-based; window "center,width[,function]" or empty).
 Prints one JSON object per spec: {"width", "height", "channels", "pixels": base64 of rows x columns x channels bytes}.
 The LUT steps follow PS3.3 C.11: Modality LUT (rescale slope/intercept), VOI (requested window, else the data
-set's first WindowCenter/WindowWidth with its VOI LUT Function, else the frame's min..max), MONOCHROME1 inverted.
+set's first WindowCenter/WindowWidth with its VOI LUT Function, else the frame's min..max), values of enhanced
+multi-frame images taken from the functional groups, MONOCHROME1 inverted.
 PALETTE COLOR through pydicom's apply_color_lut (16-bit entries keep their top 8 bits). Color: YBR converted to RGB, samples above 8 bits keep their top 8.
 """
 import base64
@@ -36,6 +37,20 @@ def voi(x, center, width, function):
     return np.where(x > center - 0.5 + (width - 1) / 2, 255.0, y)
 
 
+def frame_value(ds, frame, sequence, keyword):
+    """A top-level value, overridden by the shared then the per-frame functional group (enhanced multi-frame)."""
+    value = ds.get(keyword)
+    groups = []
+    if "SharedFunctionalGroupsSequence" in ds:
+        groups.append(ds.SharedFunctionalGroupsSequence[0])
+    if "PerFrameFunctionalGroupsSequence" in ds and len(ds.PerFrameFunctionalGroupsSequence) >= frame:
+        groups.append(ds.PerFrameFunctionalGroupsSequence[frame - 1])
+    for group in groups:
+        if sequence in group and len(group[sequence].value) > 0 and keyword in group[sequence][0]:
+            value = group[sequence][0][keyword].value
+    return value
+
+
 def render(path, frame, window):
     ds = pydicom.dcmread(path)
     pixels = ds.pixel_array
@@ -44,17 +59,19 @@ def render(path, frame, window):
         pixels = pixels[frame - 1]
     photometric = ds.PhotometricInterpretation
     if photometric in ("MONOCHROME1", "MONOCHROME2"):
-        slope = float(ds.get("RescaleSlope", 1) or 1)
-        intercept = float(ds.get("RescaleIntercept", 0) or 0)
+        slope = float(frame_value(ds, frame, "PixelValueTransformationSequence", "RescaleSlope") or 1)
+        intercept = float(frame_value(ds, frame, "PixelValueTransformationSequence", "RescaleIntercept") or 0)
+        center = frame_value(ds, frame, "FrameVOILUTSequence", "WindowCenter")
+        width = frame_value(ds, frame, "FrameVOILUTSequence", "WindowWidth")
         x = pixels.astype(np.float64) * slope + intercept
         if window:
             parts = window.split(",")
             center, width = float(parts[0]), float(parts[1])
             function = parts[2].upper().replace("-", "_") if len(parts) > 2 else "LINEAR"
             y = voi(x, center, width, function)
-        elif "WindowCenter" in ds and "WindowWidth" in ds:
-            function = str(ds.get("VOILUTFunction", "LINEAR")).upper()
-            y = voi(x, first(ds.WindowCenter), first(ds.WindowWidth), function)
+        elif center is not None and width is not None:
+            function = str(frame_value(ds, frame, "FrameVOILUTSequence", "VOILUTFunction") or "LINEAR").upper()
+            y = voi(x, first(center), first(width), function)
         else:
             low, high = x.min(), x.max()
             y = (x - low) / (high - low) * 255.0 if high > low else np.zeros_like(x)
