@@ -1,8 +1,8 @@
-using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Storage;
 using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Core.Query;
@@ -18,7 +18,6 @@ builder.Services.AddArchiveHealthChecks();
 builder.Services.AddArchiveCors(builder.Configuration);
 builder.Services.AddOptions<QidoOptions>().BindConfiguration(QidoOptions.Section);
 builder.Services.AddSingleton(sp => (IQueryIndex)sp.GetRequiredService<IIndexStore>());
-builder.Services.AddSingleton(sp => (IIndexReader)sp.GetRequiredService<IIndexStore>());
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
@@ -38,8 +37,6 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
-
-await app.Services.GetRequiredService<IIndexStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
 app.UseSwagger();
 app.UseSwaggerUI();

@@ -1,9 +1,10 @@
+using DicomWebArchive.Core.Blobs;
 using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Server.Hosting;
 
-/// <summary>Runs the orphan sweeper at start-up and then every <see cref="SweeperOptions.Interval"/>.</summary>
-internal sealed partial class OrphanSweeperService(IServiceProvider services, IOptions<SweeperOptions> options, ILogger<OrphanSweeperService> logger) : BackgroundService
+/// <summary>Runs the orphan sweeper at start-up (after a crash is when orphans exist) and then every interval.</summary>
+internal sealed partial class OrphanSweeperService(OrphanSweeper sweeper, IOptions<SweeperOptions> options, ILogger<OrphanSweeperService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,11 +17,8 @@ internal sealed partial class OrphanSweeperService(IServiceProvider services, IO
         {
             try
             {
-                int removed = await SweepAsync(stoppingToken);
-                if (removed > 0)
-                {
-                    LogSwept(logger, removed);
-                }
+                int removed = await sweeper.SweepAsync(stoppingToken);
+                LogSwept(logger, removed);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -30,14 +28,7 @@ internal sealed partial class OrphanSweeperService(IServiceProvider services, IO
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private Task<int> SweepAsync(CancellationToken cancellationToken)
-    {
-        _ = services;
-        _ = cancellationToken;
-        return Task.FromResult(0);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Orphan sweeper removed {Count} unreferenced blob(s)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orphan sweep removed {Count} unreferenced blob(s)")]
     private static partial void LogSwept(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Orphan sweep failed; it runs again at the next interval")]

@@ -24,15 +24,15 @@ internal sealed class ServerLimitsOptions
     public TimeSpan MinRequestBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Section "Sweeper": removal of blobs no index row references (left by crashes).</summary>
+/// <summary>
+/// Section "Sweeper": how often blobs no index row references (left by crashes) are removed. How old they must be
+/// first is Storage:OrphanGracePeriod.
+/// </summary>
 internal sealed class SweeperOptions
 {
     public const string Section = "Sweeper";
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>Blobs younger than this are never removed: they may belong to an upload still being indexed.</summary>
-    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(1);
 
     public bool Enabled { get; set; } = true;
 }

@@ -27,9 +27,6 @@ internal static partial class StowEndpoints
     private static RouteHandlerBuilder WithStowMetadata(this RouteHandlerBuilder builder) => builder
         .WithTags("STOW-RS")
         .WithMetadata(new StowRequestBody())
-        .Produces(StatusCodes.Status200OK, contentType: StoreResponse.JsonMediaType)
-        .Produces(StatusCodes.Status202Accepted, contentType: StoreResponse.JsonMediaType)
-        .Produces(StatusCodes.Status409Conflict, contentType: StoreResponse.JsonMediaType)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status406NotAcceptable)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -32,5 +32,18 @@ internal sealed class StowRequestBodyFilter : IOperationFilter
             Description = "DICOM Part 10 instances, one per part, streamed.",
             Content = content,
         };
+        foreach (var (status, description) in new[] { ("200", "All instances stored"), ("202", "Some instances stored, others failed or stored with warnings"), ("409", "No instance stored: every instance was refused") })
+        {
+            operation.Responses ??= [];
+            operation.Responses[status] = new OpenApiResponse
+            {
+                Description = description + " (PS3.18 Store Instances Response)",
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [StoreResponse.JsonMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+                    [StoreResponse.XmlMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+                },
+            };
+        }
     }
 }

@@ -54,6 +54,28 @@ internal sealed class TestDicom
         return this;
     }
 
+    /// <summary>Image Pixel module attributes of a 16-bit monochrome image (Pixel Data itself is added by the caller).</summary>
+    public TestDicom AddImage(int rows, int columns, int frames)
+    {
+        Add(0x00280002, "US", 1);
+        Add(0x00280004, "CS", "MONOCHROME2");
+        Add(0x00280008, "IS", frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(0x00280010, "US", rows);
+        Add(0x00280011, "US", columns);
+        Add(0x00280100, "US", 16);
+        Add(0x00280101, "US", 16);
+        Add(0x00280102, "US", 15);
+        Add(0x00280103, "US", 0);
+        return this;
+    }
+
+    private void Add(uint tag, string vr, int value)
+    {
+        Span<byte> bytes = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
+        AddBytes(tag, vr, bytes);
+    }
+
     /// <summary>Appends <paramref name="depth"/> nested undefined-length sequences (Content Sequence), each with one item.</summary>
     public TestDicom AddNestedSequences(int depth)
     {
@@ -77,6 +99,16 @@ internal sealed class TestDicom
         WritePreambleAndMeta(file, SopClassUid, MetaSopInstanceUid);
         _body.WriteTo(file);
         return file.ToArray();
+    }
+
+    /// <summary>The file with native Pixel Data of <paramref name="pixelDataLength"/> bytes, each byte a function of its position and <paramref name="seed"/>.</summary>
+    public byte[] ToArrayWithPixelData(int pixelDataLength, int seed)
+    {
+        var header = ToArrayWithPixelDataHeader(pixelDataLength);
+        var file = new byte[header.Length + pixelDataLength];
+        header.CopyTo(file, 0);
+        PixelPattern.Fill(file.AsSpan(header.Length), seed);
+        return file;
     }
 
     /// <summary>The bytes of the file before its pixel data value, for streaming generators of large instances.</summary>

@@ -38,7 +38,7 @@ internal static class TestPaths
     {
         get
         {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             string directory = Path.Combine(RepositoryRoot, "src", "DicomWebArchive.Server", "bin", configuration, "net10.0");
             if (!File.Exists(Path.Combine(directory, "DicomWebArchive.Server.dll")))
             {
