@@ -22,14 +22,23 @@ internal static class HostingExtensions
             .Validate(o => o.Interval > TimeSpan.Zero, "Sweeper:Interval must be positive.")
             .ValidateOnStart();
 
-        // Kestrel reads its limits before options validation runs, so read them straight from configuration here.
+        // Kestrel reads its limits before options validation runs: invalid values are skipped here so that validation
+        // reports them by name instead of Kestrel throwing first.
         var limits = builder.Configuration.GetSection(ServerLimitsOptions.Section).Get<ServerLimitsOptions>() ?? new ServerLimitsOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
-            kestrel.Limits.MinRequestBodyDataRate = limits.MinRequestBodyDataRate > 0
-                ? new MinDataRate(limits.MinRequestBodyDataRate, limits.MinRequestBodyDataRateGracePeriod)
-                : null;
+            if (limits.MaxRequestBodySize is null or > 0)
+            {
+                kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
+            }
+            if (limits.MinRequestBodyDataRate == 0)
+            {
+                kestrel.Limits.MinRequestBodyDataRate = null;
+            }
+            else if (limits.MinRequestBodyDataRate > 0 && limits.MinRequestBodyDataRateGracePeriod > TimeSpan.FromSeconds(1))
+            {
+                kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyDataRate, limits.MinRequestBodyDataRateGracePeriod);
+            }
         });
         return builder;
     }

@@ -40,6 +40,17 @@ internal static partial class WadoEndpoints
         .WithName(name)
         .WithSummary(summary)
         .WithTags("WADO-RS")
+        .Produces(StatusCodes.Status200OK, contentType: name switch
+        {
+            _ when name.EndsWith("Metadata", StringComparison.Ordinal) => "application/dicom+json",
+            _ => "multipart/related",
+        }, additionalContentTypes: name switch
+        {
+            _ when name.EndsWith("Metadata", StringComparison.Ordinal) => [],
+            "RetrieveFrames" or "RetrieveBulkData" => ["application/octet-stream"],
+            "RetrieveInstance" => ["application/dicom", "application/zip"],
+            _ => ["application/zip"],
+        })
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status406NotAcceptable);

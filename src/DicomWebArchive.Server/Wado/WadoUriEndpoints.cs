@@ -27,6 +27,7 @@ internal static class WadoUriEndpoints
             .WithName("WadoUri")
             .WithSummary("WADO-URI: retrieve an instance by UIDs in the query")
             .WithTags("WADO-URI")
+            .Produces(StatusCodes.Status200OK, contentType: DicomMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status406NotAcceptable);

@@ -66,6 +66,30 @@ public sealed class StowKestrelTests
         Assert.That(next.Status, Is.EqualTo(200), "the server still stores after the disconnect");
     }
 
+    [Test]
+    public async Task PostStudies_BodyOverConfiguredLimit_413AndNothingStored()
+    {
+        string dataDirectory = Directory.CreateTempSubdirectory("dwa-limit-").FullName;
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(dataDirectory, "--Server:MaxRequestBodySize=100000", "--Sweeper:Enabled=false");
+            using var client = server.CreateClient();
+            var large = new TestDicom(TestDicom.NewUid(), TestDicom.NewUid(), TestDicom.NewUid()).AddImage(256, 256, 1).ToArrayWithPixelData(256 * 256 * 2, seed: 1);
+
+            var result = await StowRequests.PostAsync(client, StowRequests.Multipart([large]));
+
+            Assert.That(result.Status, Is.EqualTo(413), result.ToString);
+            server.Archive.AssertConsistent();
+            Assert.That(server.Archive.BlobFiles(), Is.Empty);
+            var small = await StowRequests.PostAsync(client, StowRequests.Multipart([new TestDicom(TestDicom.NewUid(), TestDicom.NewUid(), TestDicom.NewUid()).ToArray()]));
+            Assert.That(small.Status, Is.EqualTo(200), small.ToString);
+        }
+        finally
+        {
+            TestPaths.DeleteDirectory(dataDirectory);
+        }
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

@@ -107,7 +107,7 @@ internal sealed class TestDicom
         var header = ToArrayWithPixelDataHeader(pixelDataLength);
         var file = new byte[header.Length + pixelDataLength];
         header.CopyTo(file, 0);
-        PixelPattern.Fill(file.AsSpan(header.Length), 0, seed);
+        PixelPattern.Fill(file.AsSpan(header.Length), seed);
         return file;
     }
 
