@@ -8,7 +8,6 @@ using DicomWebArchive.Server.Stow;
 using DicomWebArchive.Storage;
 using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Wado;
-using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
 using Microsoft.OpenApi;
 
