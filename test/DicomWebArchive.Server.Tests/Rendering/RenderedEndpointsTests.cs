@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Rendering;
+using DicomWebArchive.Server.Tests.Support;
 using SkiaSharp;
 
 namespace DicomWebArchive.Server.Tests.Rendering;
@@ -328,6 +332,52 @@ public sealed class RenderedEndpointsTests
 
         Assert.That((int)response.StatusCode, Is.EqualTo(status), await response.Content.ReadAsStringAsync());
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task GetInstanceRendered_CorruptRleData_NotAcceptableWithReason()
+    {
+        // Stored pixel data is not validated at ingest: a broken RLE header must give a clear refusal, not a 500.
+        byte[] bytes = await File.ReadAllBytesAsync(TestPaths.CorpusFile("MR_small_RLE.dcm"));
+        await using (var stream = new MemoryStream(bytes))
+        {
+            var dicom = await DicomReader.ReadAsync(stream, new DicomReaderOptions { PixelData = PixelDataHandling.Scan });
+            BitConverter.TryWriteBytes(bytes.AsSpan((int)dicom.PixelData!.Frames[0][0].Offset), 7);
+        }
+        string path = Path.Combine(Path.GetTempPath(), $"dwa-render-corrupt-{Environment.ProcessId}.dcm");
+        await File.WriteAllBytesAsync(path, bytes);
+        try
+        {
+            var (client, instance) = await _archive.StoreAsync(path);
+
+            using var response = await client.GetAsync($"{instance}/rendered");
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("7 segments"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Representative_SeveralSeries_MiddleImageOfFirstSeriesWithImages()
+    {
+        static InstanceRecord Instance(string series, string sop, int? rows) => new()
+        {
+            StudyInstanceUid = "1.2", SeriesInstanceUid = series, SopInstanceUid = sop, SopClassUid = "1.2.3", Rows = rows, Columns = rows,
+            TransferSyntaxUid = "1.2.840.10008.1.2.1", Size = 1, Sha256 = [], BlobKey = "k", MetadataJson = [],
+        };
+        InstanceRecord[] instances =
+        [
+            Instance("1.2.1", "1.2.1.1", null),
+            Instance("1.2.2", "1.2.2.1", 64), Instance("1.2.2", "1.2.2.2", null), Instance("1.2.2", "1.2.2.3", 64), Instance("1.2.2", "1.2.2.4", 64),
+            Instance("1.2.3", "1.2.3.1", 64),
+        ];
+
+        Assert.That(RenderedEndpoints.Representative(instances)?.SopInstanceUid, Is.EqualTo("1.2.2.3"));
+        Assert.That(RenderedEndpoints.Representative(instances[..1]), Is.Null);
     }
 
     private static string WadoUri(string instancePath, string query)
