@@ -39,22 +39,25 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$work"
-echo "Corpus: $COUNT CT 512x512 16-bit instances in $work/corpus"
-/usr/bin/python3 test/bench/make_ct_corpus.py "$work/corpus" "$COUNT"
-files=("$work/corpus"/ct*.dcm)
-files=("${files[@]:0:$COUNT}")
+echo "Corpus: $COUNT CT 512x512 16-bit instances (+$BATCH for warming up) in $work/corpus"
+/usr/bin/python3 test/bench/make_ct_corpus.py "$work/corpus" $((COUNT + BATCH))
+all=("$work/corpus"/ct*.dcm)
+files=("${all[@]:0:$COUNT}")
+warmup=("${all[@]:$COUNT:$BATCH}")
 total_bytes=$(cat "${files[@]}" | wc -c)
 
 # Multipart bodies are built once so the client does no work but sending.
+multipart() {
+  for f in "$@"; do
+    printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"; cat "$f"; printf '\r\n'
+  done
+  printf -- '--%s--\r\n' "$boundary"
+}
 rm -rf "$work/batches"; mkdir -p "$work/batches"
 for ((i = 0; i < ${#files[@]}; i += BATCH)); do
-  {
-    for f in "${files[@]:i:BATCH}"; do
-      printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"; cat "$f"; printf '\r\n'
-    done
-    printf -- '--%s--\r\n' "$boundary"
-  } > "$work/batches/$(printf '%05d' $((i / BATCH))).mpr"
+  multipart "${files[@]:i:BATCH}" > "$work/batches/$(printf '%05d' $((i / BATCH))).mpr"
 done
+multipart "${warmup[@]}" > "$work/warmup.mpr"
 
 gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
 
@@ -66,9 +69,11 @@ wait_ready() {
   echo "not ready: $1" >&2; return 1
 }
 
-# Sends every batch with $CLIENTS concurrent curl clients; prints seconds elapsed, fails unless every request got 200.
+# Sends one untimed batch (JIT, caches, first files), then every batch with $CLIENTS concurrent curl clients;
+# prints seconds elapsed, fails unless every request got 200.
 upload() {
   local url=$1 start end
+  curl -sf -o /dev/null -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" --data-binary @"$work/warmup.mpr" "$url"
   start=$(date +%s.%N)
   find "$work/batches" -name '*.mpr' | sort | xargs -P "$CLIENTS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
     -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" -H 'Accept: application/dicom+json' \

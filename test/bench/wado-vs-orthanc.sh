@@ -61,7 +61,8 @@ for i in range(count):
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
     ds.RescaleIntercept, ds.RescaleSlope, ds.WindowCenter, ds.WindowWidth = -1024, 1, 40, 400
     ds.PixelData = rng.integers(0, 4096, size=(256, 256), dtype=np.uint16).tobytes()
-    ds.save_as(os.path.join(out, "files", f"{i:05d}.dcm"), enforce_file_format=True)
+    ds.is_little_endian, ds.is_implicit_VR = True, False
+    ds.save_as(os.path.join(out, "files", f"{i:05d}.dcm"), write_like_original=False)
     uids.append(sop)
 with open(os.path.join(out, "uids.txt"), "w") as f:
     f.write("\n".join(uids) + "\n")

