@@ -122,7 +122,7 @@ internal static partial class RenderedEndpoints
     {
         foreach (var uid in uids)
         {
-            if (uid is not null && !DicomUid.IsValid(uid))
+            if (uid is not null && !UidSyntax.IsValid(uid))
             {
                 return Problem(StatusCodes.Status400BadRequest, "Malformed UID", $"'{Truncate(uid)}' is not a valid UID.");
             }
