@@ -9,10 +9,26 @@ need=()
 command -v dcm2json >/dev/null 2>&1 || need+=(dcmtk)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need+=(python3-pydicom)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+/usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || need+=(python3-pil)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null || { echo "apt-get install failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
+# Real clients for the WADO-RS tests: Chromium (apt), dicomweb-client, xhr2, playwright-core and the prebuilt OHIF viewer (npm).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "apt-get install chromium failed"
+fi
+tools="$root/test/.tools"
+mkdir -p "$tools"
+for package in dicomweb-client@0.11.3 xhr2@0.2.1 playwright-core@1.65.1; do
+  [ -d "$tools/node_modules/${package%@*}" ] || npm install --prefix "$tools" --no-audit --no-fund --silent "$package" >/dev/null || echo "npm install $package failed"
+done
+if [ ! -f "$tools/ohif/package/dist/app-config.js" ]; then
+  mkdir -p "$tools/ohif" && (cd "$tools/ohif" && npm pack --silent @ohif/app@3.13.2 >/dev/null && tar xzf ohif-app-3.13.2.tgz && rm -f ohif-app-3.13.2.tgz) || echo "npm pack @ohif/app failed"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -1,8 +1,12 @@
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
@@ -12,13 +16,16 @@ builder.AddServerOptions();
 builder.Services.AddArchiveStorage(builder.Configuration);
 builder.Services.AddArchiveStore();
 builder.Services.AddQido();
+builder.Services.AddArchiveRendering();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
+builder.Services.AddArchiveCors(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
 {
     swagger.OperationFilter<StowRequestBodyFilter>();
+    swagger.OperationFilter<RenderedParametersFilter>();
     swagger.SwaggerDoc("v1", new OpenApiInfo
     {
         Title = "DicomWebArchive",
@@ -32,6 +39,7 @@ var app = builder.Build();
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 
 app.UseSwagger();
 app.UseSwaggerUI();
@@ -39,6 +47,9 @@ app.UseSwaggerUI();
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
 dicomWeb.MapStow();
 dicomWeb.MapQido();
+dicomWeb.MapWado();
+dicomWeb.MapRendered();
+app.MapWadoUri();
 app.MapHealth();
 
 app.Run();

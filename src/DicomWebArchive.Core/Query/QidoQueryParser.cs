@@ -146,7 +146,7 @@ public sealed class QidoQueryParser(int defaultLimit, int maxLimit, string servi
                 var uids = SplitList(value, comma: true);
                 foreach (var uid in uids)
                 {
-                    if (!DicomUid.IsValid(uid))
+                    if (!UidSyntax.IsValid(uid))
                     {
                         throw new QueryException($"'{Shorten(uid)}' in {attribute.Keyword} is not a valid UID.");
                     }

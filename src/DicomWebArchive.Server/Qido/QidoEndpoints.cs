@@ -58,7 +58,7 @@ internal static class QidoEndpoints
         }
         foreach (var uid in new[] { study, series })
         {
-            if (uid is not null && !DicomUid.IsValid(uid))
+            if (uid is not null && !UidSyntax.IsValid(uid))
             {
                 return Problem(StatusCodes.Status400BadRequest, "Invalid UID", $"'{Shorten(uid)}' in the path is not a valid UID.");
             }

@@ -1,0 +1,166 @@
+using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Store;
+using DicomWebArchive.Dicom;
+
+namespace DicomWebArchive.Core.Rendering;
+
+/// <summary>
+/// Renders one frame of a stored instance: reads the blob's header (stopping at Pixel Data), reads the frame's
+/// byte ranges located by the frame table, decodes, applies the LUTs and encodes.
+/// </summary>
+public sealed class RenderService(IBlobStore blobs)
+{
+    private static readonly DicomReaderOptions HeaderOptions = new() { PixelData = PixelDataHandling.Stop };
+
+    // A frame larger than this is not rendered: no viewer wants it, and it bounds memory per request.
+    private const long MaxFrameBytes = 512L * 1024 * 1024;
+
+    /// <param name="frameNumber">One-based, as in the URL.</param>
+    /// <exception cref="RenderingException">The instance or frame cannot be rendered.</exception>
+    public async Task<RenderedImage> RenderAsync(InstanceRecord instance, int frameNumber, RenderOptions options, CancellationToken cancellationToken)
+    {
+        var syntax = TransferSyntax.Lookup(instance.TransferSyntaxUid);
+        if (!FrameDecoder.CanDecode(syntax))
+        {
+            throw FrameDecoder.CannotRender(syntax);
+        }
+        var stream = await OpenAsync(instance, cancellationToken);
+        await using (stream)
+        {
+            var file = await DicomReader.ReadAsync(stream, HeaderOptions, cancellationToken);
+            if (file.PixelData is null)
+            {
+                throw new RenderingException(RenderingFailure.NotRenderable, "The instance has no pixel data to render.");
+            }
+            if (file.PixelData.Tag != DicomTags.PixelData)
+            {
+                throw new RenderingException(RenderingFailure.NotRenderable, "Float and Double Float Pixel Data are not rendered.");
+            }
+            var description = ImageDescription.FromDataset(file.Dataset).ForFrame(file.Dataset, frameNumber);
+            var frame = syntax.IsDeflated
+                ? await ReadDeflatedFrameAsync(instance, description, frameNumber, cancellationToken)
+                : await ReadFrameAsync(stream, instance, file.PixelData, description, frameNumber, cancellationToken);
+            var decoded = FrameDecoder.Decode(syntax, description, frame.Bytes, frame.FirstBit);
+            using var bitmap = FrameRenderer.Render(decoded, options.Window);
+            return ImageEncoder.Encode(bitmap, options);
+        }
+    }
+
+    private async Task<Stream> OpenAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
+        await blobs.OpenReadAsync(instance.BlobKey, cancellationToken)
+            ?? throw new InvalidOperationException($"The blob of instance {instance.SopInstanceUid} is missing.");
+
+    private async Task<(byte[] Bytes, int FirstBit)> ReadFrameAsync(
+        Stream stream, InstanceRecord instance, PixelDataInfo pixelData, ImageDescription description, int frameNumber, CancellationToken cancellationToken)
+    {
+        ByteRange[] ranges;
+        if (instance.FrameTable is { Length: > 0 } encoded)
+        {
+            var table = FrameTable.Decode(encoded);
+            CheckFrameNumber(frameNumber, Math.Min(table.Count, description.NumberOfFrames));
+            ranges = table[frameNumber - 1];
+        }
+        else if (pixelData.Frames.Count > 0)
+        {
+            CheckFrameNumber(frameNumber, Math.Min(pixelData.Frames.Count, description.NumberOfFrames));
+            ranges = pixelData.Frames[frameNumber - 1];
+        }
+        else
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable, "The frames of the instance's pixel data cannot be located.");
+        }
+        long total = 0;
+        foreach (var range in ranges)
+        {
+            total += range.Length;
+        }
+        if (total > MaxFrameBytes)
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable, $"The frame is too large to render ({total} bytes).");
+        }
+        var bytes = new byte[total];
+        if (stream.CanSeek)
+        {
+            await ReadRangesAsync(stream, ranges, bytes, -1, cancellationToken);
+        }
+        else
+        {
+            // The header reader consumed an unknown amount of a forward-only stream: start again from the top.
+            var reopened = await OpenAsync(instance, cancellationToken);
+            await using (reopened)
+            {
+                await ReadRangesAsync(reopened, ranges, bytes, 0, cancellationToken);
+            }
+        }
+        int firstBit = description.BitsAllocated == 1 ? (int)((frameNumber - 1) * FrameDecoder.NativeFrameBits(description) % 8) : 0;
+        return (bytes, firstBit);
+    }
+
+    // Deflated data sets have no byte ranges in the blob: inflate and load, then cut the frame out of the value.
+    private async Task<(byte[] Bytes, int FirstBit)> ReadDeflatedFrameAsync(InstanceRecord instance, ImageDescription description, int frameNumber, CancellationToken cancellationToken)
+    {
+        CheckFrameNumber(frameNumber, description.NumberOfFrames);
+        var stream = await OpenAsync(instance, cancellationToken);
+        await using (stream)
+        {
+            var file = await DicomReader.ReadAsync(stream, new DicomReaderOptions { PixelData = PixelDataHandling.Load, MaxInlineValueLength = (int)MaxFrameBytes }, cancellationToken);
+            var value = file.Dataset.Find(DicomTags.PixelData)?.Value ?? ReadOnlyMemory<byte>.Empty;
+            long frameBits = FrameDecoder.NativeFrameBits(description);
+            long firstBitOfFrame = (frameNumber - 1) * frameBits;
+            long start = firstBitOfFrame / 8;
+            long end = Math.Min(value.Length, (firstBitOfFrame + frameBits + 7) / 8);
+            if (start >= end)
+            {
+                throw new RenderingException(RenderingFailure.NotRenderable, "The pixel data is shorter than its frames.");
+            }
+            return (value[(int)start..(int)end].ToArray(), (int)(firstBitOfFrame % 8));
+        }
+    }
+
+    private static void CheckFrameNumber(int frameNumber, int count)
+    {
+        if (frameNumber < 1 || frameNumber > count)
+        {
+            throw new RenderingException(RenderingFailure.FrameNotFound, $"Frame {frameNumber} does not exist; the instance has {count} frame{(count == 1 ? "" : "s")}.");
+        }
+    }
+
+    /// <param name="position">The stream's position when it cannot seek, else -1.</param>
+    private static async Task ReadRangesAsync(Stream stream, ByteRange[] ranges, byte[] bytes, long position, CancellationToken cancellationToken)
+    {
+        int filled = 0;
+        foreach (var range in ranges)
+        {
+            if (position < 0)
+            {
+                stream.Position = range.Offset;
+            }
+            else
+            {
+                await SkipAsync(stream, range.Offset - position, cancellationToken);
+                position = range.End;
+            }
+            await stream.ReadExactlyAsync(bytes.AsMemory(filled, (int)range.Length), cancellationToken);
+            filled += (int)range.Length;
+        }
+    }
+
+    private static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
+    {
+        if (count < 0)
+        {
+            throw new InvalidOperationException("Frame ranges are not in blob order.");
+        }
+        var buffer = new byte[Math.Min(count, 81920)];
+        while (count > 0)
+        {
+            int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(count, buffer.Length)), cancellationToken);
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+            count -= read;
+        }
+    }
+}

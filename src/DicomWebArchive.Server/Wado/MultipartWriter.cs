@@ -1,0 +1,35 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace DicomWebArchive.Server.Wado;
+
+/// <summary>
+/// Writes a multipart/related body (RFC 2387) part by part into the response pipe. Part headers are buffered, not
+/// flushed: they go out with the part's content.
+/// </summary>
+internal sealed class MultipartWriter(PipeWriter pipe, string boundary)
+{
+    public static string NewBoundary() => "dwa-" + Guid.NewGuid().ToString("N");
+
+    public static string ContentType(string partType, string boundary) => $"multipart/related; type=\"{partType}\"; boundary={boundary}";
+
+    public void BeginPart(string contentType, string? contentLocation)
+    {
+        var header = new StringBuilder().Append("--").Append(boundary).Append("\r\nContent-Type: ").Append(contentType).Append("\r\n");
+        if (contentLocation is not null)
+        {
+            header.Append("Content-Location: ").Append(contentLocation).Append("\r\n");
+        }
+        header.Append("\r\n");
+        pipe.Write(Encoding.ASCII.GetBytes(header.ToString()));
+    }
+
+    public void EndPart() => pipe.Write("\r\n"u8);
+
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        pipe.Write(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"));
+        await pipe.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Retrieve;
+
+namespace DicomWebArchive.Core.Tests.Retrieve;
+
+public sealed class MetadataAssemblerTests
+{
+    [Test]
+    public async Task WriteArrayAsync_TwoInstances_ArrayWithPrefixedBulkDataUris()
+    {
+        var first = Record("1.2.3", """{"7FE00010":{"vr":"OW","BulkDataURI":"studies/1/series/2/instances/3/bulkdata/7FE00010"}}""");
+        var second = Record("1.2.4", """{"00100010":{"vr":"PN","Value":[{"Alphabetic":"A\"BulkDataURI\":\"x"}]}}""");
+        using var output = new MemoryStream();
+
+        await MetadataAssembler.WriteArrayAsync(output, [first, second], "http://host/dicomweb/", CancellationToken.None);
+
+        using var json = JsonDocument.Parse(output.ToArray());
+        Assert.That(json.RootElement.GetArrayLength(), Is.EqualTo(2));
+        Assert.That(json.RootElement[0].GetProperty("7FE00010").GetProperty("BulkDataURI").GetString(),
+            Is.EqualTo("http://host/dicomweb/studies/1/series/2/instances/3/bulkdata/7FE00010"));
+        Assert.That(json.RootElement[1].GetProperty("00100010").GetProperty("Value")[0].GetProperty("Alphabetic").GetString(),
+            Is.EqualTo("A\"BulkDataURI\":\"x"), "text that looks like the property inside a value is left alone");
+    }
+
+    [Test]
+    public void ETag_ChangesWithContentAndPrefix_StableOtherwise()
+    {
+        var a = Record("1.2.3", "{}");
+        var b = Record("1.2.4", "{}");
+        var changed = a with { Sha256 = [9, 9] };
+
+        string tag = MetadataAssembler.ETag([a, b], "http://h/");
+
+        Assert.That(MetadataAssembler.ETag([a, b], "http://h/"), Is.EqualTo(tag));
+        Assert.That(tag, Does.StartWith("\"").And.EndWith("\""));
+        Assert.That(MetadataAssembler.ETag([changed, b], "http://h/"), Is.Not.EqualTo(tag));
+        Assert.That(MetadataAssembler.ETag([a], "http://h/"), Is.Not.EqualTo(tag));
+        Assert.That(MetadataAssembler.ETag([a, b], "http://other/"), Is.Not.EqualTo(tag));
+    }
+
+    private static InstanceRecord Record(string sop, string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(json));
+        }
+        return new InstanceRecord
+        {
+            StudyInstanceUid = "1",
+            SeriesInstanceUid = "2",
+            SopInstanceUid = sop,
+            SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
+            TransferSyntaxUid = "1.2.840.10008.1.2.1",
+            Size = 1,
+            Sha256 = [1, 2],
+            BlobKey = "k",
+            MetadataJson = buffer.ToArray(),
+        };
+    }
+}
