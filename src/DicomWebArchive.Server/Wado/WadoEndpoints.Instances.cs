@@ -55,11 +55,17 @@ internal static partial class WadoEndpoints
                 string boundary = MultipartWriter.NewBoundary();
                 response.ContentType = MultipartWriter.ContentType(DicomMediaType, boundary);
                 var multipart = new MultipartWriter(response.BodyWriter, boundary);
-                foreach (var record in records)
+                var targets = records.Select(r => representation.TargetFor(Syntax(r))!).ToList();
+                var headers = targets.Select(t => multipart.PartHeader($"{DicomMediaType}; transfer-syntax={t.Uid}", null)).ToList();
+                if (records.Select(Syntax).SequenceEqual(targets))
                 {
-                    var target = representation.TargetFor(Syntax(record))!;
-                    multipart.BeginPart($"{DicomMediaType}; transfer-syntax={target.Uid}", null);
-                    await WriteInstanceAsync(response, blobs, record, target, cancellationToken);
+                    // Everything goes out as stored: the length is known, and the body needs no chunked framing.
+                    response.ContentLength = multipart.BodyLength(headers, records.Sum(r => r.Size));
+                }
+                for (int i = 0; i < records.Count; i++)
+                {
+                    multipart.BeginPart(headers[i]);
+                    await WriteInstanceAsync(response, blobs, records[i], targets[i], cancellationToken);
                     multipart.EndPart();
                 }
                 await multipart.CloseAsync(cancellationToken);
