@@ -31,6 +31,12 @@ internal static partial class WadoEndpoints
         }
 
         var response = context.Response;
+        if (negotiated.Problem is { } omitted)
+        {
+            records = records.Where(r => representation.TargetFor(Syntax(r)) is not null).ToList();
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.Append(HeaderNames.Warning, $"299 {ServiceRoot(context.Request).TrimEnd('/')}: \"{omitted.Replace("\"", "'", StringComparison.Ordinal)} Those instances were left out.\"");
+        }
         switch (representation.Shape)
         {
             case RetrieveShape.SinglePart:
