@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-
 namespace DicomWebArchive.Dicom;
 
 /// <summary>
@@ -18,7 +15,8 @@ internal sealed partial class DicomDatasetReader
     private readonly DicomReaderBuffer _buffer;
     private readonly DicomReaderOptions _options;
     private readonly CancellationToken _cancellationToken;
-    private Frame[] _frames = new Frame[4];
+    private static Frame[]? s_cachedFrames;
+    private Frame[] _frames;
     private int _top = -1;
     private int _sequenceDepth;
     private bool _stopped;
@@ -29,6 +27,27 @@ internal sealed partial class DicomDatasetReader
         _buffer = buffer;
         _options = options;
         _cancellationToken = cancellationToken;
+        _frames = Interlocked.Exchange(ref s_cachedFrames, null) ?? new Frame[4];
+    }
+
+    /// <summary>Hands the frame stack (and its grown lists) to the next reader.</summary>
+    public void Release()
+    {
+        foreach (var frame in _frames)
+        {
+            if (frame is null)
+            {
+                continue;
+            }
+            // An input with huge data sets must not keep its lists alive forever.
+            if (frame.Elements.Capacity > 4096 || frame.Items.Capacity > 4096)
+            {
+                return;
+            }
+            frame.Elements.Clear();
+            frame.Items.Clear();
+        }
+        s_cachedFrames = _frames;
     }
 
     private enum FrameKind : byte
@@ -96,132 +115,22 @@ internal sealed partial class DicomDatasetReader
             if (frame.Kind == FrameKind.Sequence)
             {
                 ReadItemHeader(frame);
+                continue;
             }
-            else
+            if (!TryReadHeader(frame, out var header))
             {
-                await ReadElementAsync(frame).ConfigureAwait(false);
+                await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
+                TryReadHeader(frame, out header);
+            }
+            // Most elements are complete in the buffer: no await, no state machine on that path.
+            if (!TryReadValue(frame, header))
+            {
+                await ReadValueAsync(frame, header).ConfigureAwait(false);
             }
         }
         var dataset = Build(root);
         _top = -1;
         return dataset;
-    }
-
-    private async ValueTask ReadElementAsync(Frame frame)
-    {
-        var buffer = _buffer;
-        long start = buffer.Position;
-        bool bigEndian = frame.BigEndian;
-        uint tag = ((uint)buffer.ReadUInt16(0, bigEndian) << 16) | buffer.ReadUInt16(2, bigEndian);
-        if (tag >> 16 == 0xFFFE)
-        {
-            ReadDelimiter(frame, tag, start);
-            return;
-        }
-
-        DicomVR vr;
-        uint length;
-        int headerLength = 8;
-        if (frame.Implicit)
-        {
-            vr = ImplicitVR(tag, frame);
-            length = buffer.ReadUInt32(4, bigEndian);
-        }
-        else if (DicomVRExtensions.TryParse(buffer[4], buffer[5], out vr))
-        {
-            if (vr.HasLongLength())
-            {
-                await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
-                length = buffer.ReadUInt32(8, bigEndian);
-                headerLength = 12;
-            }
-            else
-            {
-                length = buffer.ReadUInt16(6, bigEndian);
-            }
-        }
-        else if (IsUpperCaseLetter(buffer[4]) && IsUpperCaseLetter(buffer[5]))
-        {
-            // A VR defined after this reader was written: PS3.5 §7.1.2 gives new VRs the 32-bit length form.
-            await buffer.EnsureAsync(12, _cancellationToken).ConfigureAwait(false);
-            vr = DicomVR.UN;
-            length = buffer.ReadUInt32(8, bigEndian);
-            headerLength = 12;
-        }
-        else
-        {
-            // No VR where one belongs: a writer slipped an implicit VR element into an explicit data set.
-            vr = ImplicitVR(tag, frame);
-            length = buffer.ReadUInt32(4, bigEndian);
-        }
-        buffer.Advance(headerLength);
-        long valueOffset = start + headerLength;
-
-        if (length == UndefinedLength)
-        {
-            if (IsPixelDataTag(tag) && vr != DicomVR.SQ)
-            {
-                await ReadEncapsulatedAsync(frame, tag, vr, valueOffset).ConfigureAwait(false);
-            }
-            else if (vr is DicomVR.SQ or DicomVR.UN)
-            {
-                // UN of undefined length holds a sequence encoded in implicit VR little endian (PS3.5 §6.2.2).
-                bool implicitItems = frame.Implicit || vr == DicomVR.UN;
-                PushSequence(tag, vr, valueOffset, -1, implicitItems, implicitItems ? false : bigEndian);
-            }
-            else
-            {
-                DicomReaderThrow.Element($"Undefined length is not allowed for VR {vr.ToCode()}", tag, start);
-            }
-            return;
-        }
-
-        if (frame.End >= 0 && valueOffset + length > frame.End)
-        {
-            DicomReaderThrow.Element($"Value length {length} runs past the end of the enclosing item", tag, start);
-        }
-        if (vr == DicomVR.SQ)
-        {
-            PushSequence(tag, vr, valueOffset, length, frame.Implicit, bigEndian);
-            return;
-        }
-        if (_top == 0 && !_readingMeta && IsPixelDataTag(tag) && _options.PixelData != PixelDataHandling.Load)
-        {
-            await ReadNativePixelDataAsync(frame, tag, vr, valueOffset, length).ConfigureAwait(false);
-            return;
-        }
-        if (length > (uint)_options.MaxInlineValueLength)
-        {
-            await buffer.SkipAsync(length, _cancellationToken).ConfigureAwait(false);
-            Add(frame, new DicomElement(new DicomTag(tag), vr, default, valueOffset, length) { IsValueLoaded = false });
-            return;
-        }
-        if (buffer.Available < (int)length)
-        {
-            await buffer.EnsureAsync((int)length, _cancellationToken).ConfigureAwait(false);
-        }
-        var value = buffer.Take((int)length);
-        if (bigEndian)
-        {
-            SwapToLittleEndian(value.Span, vr);
-        }
-        Add(frame, new DicomElement(new DicomTag(tag), vr, value, valueOffset, length));
-        if (_readingMeta)
-        {
-            NoteMeta(frame, tag, value.Span, valueOffset + length);
-        }
-        if (length >= 2 && (tag == 0x00280100 || tag == 0x00280103))
-        {
-            ushort number = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
-            if (tag == 0x00280100)
-            {
-                frame.BitsAllocated = number;
-            }
-            else
-            {
-                frame.PixelRepresentation = number;
-            }
-        }
     }
 
     private void ReadItemHeader(Frame sequence)
@@ -294,25 +203,4 @@ internal sealed partial class DicomDatasetReader
     private static bool IsPixelDataTag(uint tag) => tag is 0x7FE00010 or 0x7FE00008 or 0x7FE00009;
 
     private static bool IsUpperCaseLetter(byte b) => b is >= (byte)'A' and <= (byte)'Z';
-
-    internal static void SwapToLittleEndian(Span<byte> value, DicomVR vr)
-    {
-        // AT is a pair of 16-bit numbers, not one 32-bit number.
-        int size = vr == DicomVR.AT ? 2 : vr.ValueSize();
-        switch (size)
-        {
-            case 2:
-                var words = MemoryMarshal.Cast<byte, ushort>(value[..(value.Length & ~1)]);
-                BinaryPrimitives.ReverseEndianness(words, words);
-                break;
-            case 4:
-                var dwords = MemoryMarshal.Cast<byte, uint>(value[..(value.Length & ~3)]);
-                BinaryPrimitives.ReverseEndianness(dwords, dwords);
-                break;
-            case 8:
-                var qwords = MemoryMarshal.Cast<byte, ulong>(value[..(value.Length & ~7)]);
-                BinaryPrimitives.ReverseEndianness(qwords, qwords);
-                break;
-        }
-    }
 }

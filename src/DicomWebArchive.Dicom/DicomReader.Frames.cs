@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 
 namespace DicomWebArchive.Dicom;
 
@@ -204,8 +203,13 @@ public static partial class DicomReader
 
     private static bool IsHorizontallySubsampled(DicomDataset dataset)
     {
-        var photometric = dataset.GetAsciiString(DicomTags.PhotometricInterpretation);
-        return photometric is "YBR_FULL_422" or "YBR_PARTIAL_422";
+        var element = dataset.Find(DicomTags.PhotometricInterpretation);
+        if (element is null || !element.IsValueLoaded)
+        {
+            return false;
+        }
+        var text = element.Value.Span.TrimEnd((byte)0).Trim((byte)' ');
+        return text.SequenceEqual("YBR_FULL_422"u8) || text.SequenceEqual("YBR_PARTIAL_422"u8);
     }
 
     private static int GetUInt16(DicomDataset dataset, DicomTag tag, int fallback = 0)
@@ -229,6 +233,6 @@ public static partial class DicomReader
         {
             return 1;
         }
-        return long.TryParse(Encoding.ASCII.GetString(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) ? count : -1;
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) ? count : -1;
     }
 }

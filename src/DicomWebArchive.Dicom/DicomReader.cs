@@ -9,14 +9,38 @@ public static partial class DicomReader
     /// Reads the meta group and the data set up to (and per <see cref="DicomReaderOptions.PixelData"/>, through)
     /// Pixel Data. Reads the stream forward only, never seeks, and never allocates from an untrusted length.
     /// </summary>
+    /// <remarks>
+    /// Conventions of the result: values are little endian (big-endian input is swapped); offsets are
+    /// stream positions, except in a deflated data set where they count from its first inflated byte
+    /// (and frames are not located). Top-level Pixel Data is never loaded in Stop or Scan mode; in Stop
+    /// mode encapsulated Pixel Data has ValueLength -1 and no fragments. Where a value is loaded for
+    /// encapsulated Pixel Data (Load mode, or an icon in a sequence) it is the whole item sequence:
+    /// offset table, fragments and the sequence delimiter. Undefined-length sequences and encapsulated
+    /// Pixel Data report the bytes they span, delimiter included. A stream without meta group has its
+    /// encoding guessed from the first element. <see cref="DicomFile.BytesRead"/> counts the bytes
+    /// taken from the stream, read-ahead included.
+    /// </remarks>
     /// <exception cref="DicomFormatException">The input is not valid DICOM.</exception>
     public static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= DicomReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxInlineValueLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxDepth);
         var buffer = new DicomReaderBuffer(stream);
         var reader = new DicomDatasetReader(buffer, options, cancellationToken);
+        try
+        {
+            return await ReadAsync(stream, buffer, reader, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Release();
+        }
+    }
 
+    private static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderBuffer buffer, DicomDatasetReader reader, DicomReaderOptions options, CancellationToken cancellationToken)
+    {
         await buffer.TryEnsureAsync(132, cancellationToken).ConfigureAwait(false);
         var head = buffer.Span;
         bool hasPreamble = head.Length >= 132 && head.Slice(128, 4).SequenceEqual("DICM"u8);
@@ -55,29 +79,32 @@ public static partial class DicomReader
         }
 
         DicomInflateSource? inflate = null;
+        DeflateStream? inflater = null;
         if (syntax.IsDeflated)
         {
-            long rawBefore = buffer.BytesRead;
-            buffer.SwitchStream((unread, rest) =>
-            {
-                inflate = new DicomInflateSource(unread, rest, rawBefore - unread.Length);
-                return new DeflateStream(inflate, CompressionMode.Decompress);
-            });
+            var unread = buffer.DetachUnread();
+            inflate = new DicomInflateSource(unread, stream, buffer.BytesRead - unread.Length);
+            inflater = new DeflateStream(inflate, CompressionMode.Decompress);
+            buffer.SwitchStream(inflater);
         }
 
         DicomDataset dataset;
         try
         {
             dataset = await reader.ReadDatasetAsync(!syntax.IsExplicitVR, syntax.IsBigEndian).ConfigureAwait(false);
+            if (inflate is not null && options.PixelData != PixelDataHandling.Stop)
+            {
+                await inflate.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (InvalidDataException e) when (inflate is not null)
         {
             throw new DicomFormatException("The deflated data set is corrupt: " + e.Message, inflate.RawPosition, e);
         }
-
-        if (inflate is not null && options.PixelData != PixelDataHandling.Stop)
+        finally
         {
-            await inflate.DrainAsync(cancellationToken).ConfigureAwait(false);
+            // Releases zlib's native state; the caller's stream stays open.
+            inflater?.Dispose();
         }
 
         return new DicomFile

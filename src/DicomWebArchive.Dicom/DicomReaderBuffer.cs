@@ -10,6 +10,8 @@ namespace DicomWebArchive.Dicom;
 /// </summary>
 internal sealed class DicomReaderBuffer
 {
+    // One chunk holds a typical header whole (values are slices of it, so a chunk is never reused
+    // once sliced): a 512×512 CT with a hundred attributes needs about 3 KB.
     private const int ChunkSize = 4096;
     private const int DiscardSize = 64 * 1024;
 
@@ -193,14 +195,18 @@ internal sealed class DicomReaderBuffer
         }
     }
 
-    /// <summary>
-    /// Continues from the current position over <paramref name="inflated"/>, built from the unread
-    /// bytes and the rest of the stream; positions restart at 0 (the first inflated byte).
-    /// </summary>
-    public void SwitchStream(Func<ReadOnlyMemory<byte>, Stream, Stream> wrap)
+    /// <summary>The bytes read ahead but not parsed, copied out so that the stream can be switched.</summary>
+    public ReadOnlyMemory<byte> DetachUnread()
     {
         var unread = _buffer.AsSpan(_pos, _end - _pos).ToArray();
-        _stream = wrap(unread, _stream);
+        _end = _pos;
+        return unread;
+    }
+
+    /// <summary>Continues over <paramref name="stream"/> (the inflated data set); positions restart at 0.</summary>
+    public void SwitchStream(Stream stream)
+    {
+        _stream = stream;
         _buffer = GC.AllocateUninitializedArray<byte>(ChunkSize);
         _pos = _end = 0;
         _origin = 0;

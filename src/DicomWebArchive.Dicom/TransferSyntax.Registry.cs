@@ -59,7 +59,7 @@ public sealed partial record TransferSyntax
             ExplicitVRLittleEndian,
             EncapsulatedUncompressedExplicitVRLittleEndian,
             DeflatedExplicitVRLittleEndian,
-            ExplicitVRBigEndian with { IsRetired = true },
+            ExplicitVRBigEndian,
             JPEGBaseline8Bit,
             Jpeg("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 and 4)", lossy: true),
             Jpeg("1.2.840.10008.1.2.4.52", "JPEG Extended (Process 3 and 5)", lossy: true, retired: true),

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Storage;
@@ -22,9 +23,12 @@ public sealed class StorageOptions
     internal string IndexConnectionString =>
         string.IsNullOrWhiteSpace(Index.ConnectionString) ? $"Data Source={Path.Combine(FullDataDirectory, "index.db")}" : Index.ConnectionString;
 
-    internal string HotRoot => Path.GetFullPath(string.IsNullOrWhiteSpace(Blobs.HotRoot) ? Path.Combine(FullDataDirectory, "blobs", "hot") : Blobs.HotRoot);
+    internal string HotRoot => FullPath(Blobs.HotRoot, Path.Combine(FullDataDirectory, "blobs", "hot"));
 
-    internal string CoolRoot => Path.GetFullPath(string.IsNullOrWhiteSpace(Blobs.CoolRoot) ? Path.Combine(FullDataDirectory, "blobs", "cool") : Blobs.CoolRoot);
+    internal string CoolRoot => FullPath(Blobs.CoolRoot, Path.Combine(FullDataDirectory, "blobs", "cool"));
+
+    private static string FullPath(string? configured, string fallback) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? fallback : configured));
 }
 
 public sealed class StorageIndexOptions
@@ -71,7 +75,15 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             try
             {
-                _ = options.IndexConnectionString;
+                _ = new SqliteConnectionStringBuilder(options.IndexConnectionString);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+            {
+                failures.Add($"Storage:Index:ConnectionString is not a valid SQLite connection string: {e.Message}");
+            }
+
+            try
+            {
                 if (string.Equals(options.HotRoot, options.CoolRoot, StringComparison.Ordinal))
                 {
                     failures.Add($"Storage:Blobs:HotRoot and Storage:Blobs:CoolRoot must differ (both are '{options.HotRoot}').");

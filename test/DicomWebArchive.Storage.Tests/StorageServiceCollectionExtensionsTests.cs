@@ -83,6 +83,26 @@ public sealed class StorageServiceCollectionExtensionsTests
     }
 
     [Test]
+    public void AddArchiveStorage_MalformedConnectionString_StartFailsNamingKey()
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:ConnectionString"] = "Colour=blue" });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("Storage:Index:ConnectionString is not a valid SQLite connection string"));
+    }
+
+    [Test]
+    public void AddArchiveStorage_SameHotAndCoolRoot_StartFails()
+    {
+        using var host = Build(new() { ["Storage:Blobs:HotRoot"] = _temp.Path, ["Storage:Blobs:CoolRoot"] = _temp.Path + "/" });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("must differ"));
+    }
+
+    [Test]
     public void StorageOptions_Defaults_DataUnderCurrentDirectory()
     {
         var options = new StorageOptions();

@@ -14,8 +14,10 @@ COUNT=${COUNT:-1000}
 CLIENTS=${CLIENTS:-4}
 BATCH=${BATCH:-10}
 work=${BENCH_DIR:-/tmp/dwa-bench}
-orthanc_port=${ORTHANC_PORT:-18042}
-dwa_port=${DWA_PORT:-18080}
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+orthanc_port=${ORTHANC_PORT:-$(free_port)}
+orthanc_dicom_port=$(free_port)
+dwa_port=${DWA_PORT:-$(free_port)}
 boundary=dwa-bench-4f1c9e
 
 pids=()
@@ -39,36 +41,42 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$work"
-echo "Corpus: $COUNT CT 512x512 16-bit instances in $work/corpus"
-/usr/bin/python3 test/bench/make_ct_corpus.py "$work/corpus" "$COUNT"
-files=("$work/corpus"/ct*.dcm)
-files=("${files[@]:0:$COUNT}")
+echo "Corpus: $COUNT CT 512x512 16-bit instances (+$BATCH for warming up) in $work/corpus"
+/usr/bin/python3 test/bench/make_ct_corpus.py "$work/corpus" $((COUNT + BATCH))
+all=("$work/corpus"/ct*.dcm)
+files=("${all[@]:0:$COUNT}")
+warmup=("${all[@]:$COUNT:$BATCH}")
 total_bytes=$(cat "${files[@]}" | wc -c)
 
 # Multipart bodies are built once so the client does no work but sending.
+multipart() {
+  for f in "$@"; do
+    printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"; cat "$f"; printf '\r\n'
+  done
+  printf -- '--%s--\r\n' "$boundary"
+}
 rm -rf "$work/batches"; mkdir -p "$work/batches"
 for ((i = 0; i < ${#files[@]}; i += BATCH)); do
-  {
-    for f in "${files[@]:i:BATCH}"; do
-      printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"; cat "$f"; printf '\r\n'
-    done
-    printf -- '--%s--\r\n' "$boundary"
-  } > "$work/batches/$(printf '%05d' $((i / BATCH))).mpr"
+  multipart "${files[@]:i:BATCH}" > "$work/batches/$(printf '%05d' $((i / BATCH))).mpr"
 done
+multipart "${warmup[@]}" > "$work/warmup.mpr"
 
 gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
 
-wait_ready() {
+wait_ready() { # url pid log
   for _ in $(seq 1 120); do
     curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "server exited; see $3" >&2; tail -5 "$3" >&2; return 1; }
     sleep 0.5
   done
   echo "not ready: $1" >&2; return 1
 }
 
-# Sends every batch with $CLIENTS concurrent curl clients; prints seconds elapsed, fails unless every request got 200.
+# Sends one untimed batch (JIT, caches, first files), then every batch with $CLIENTS concurrent curl clients;
+# prints seconds elapsed, fails unless every request got 200.
 upload() {
   local url=$1 start end
+  curl -sf -o /dev/null -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" --data-binary @"$work/warmup.mpr" "$url"
   start=$(date +%s.%N)
   find "$work/batches" -name '*.mpr' | sort | xargs -P "$CLIENTS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
     -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" -H 'Accept: application/dicom+json' \
@@ -89,14 +97,14 @@ rm -rf "$work/orthanc-storage"; mkdir -p "$work/orthanc-storage"
 cat > "$work/orthanc.json" <<JSON
 {
   "Name": "bench", "StorageDirectory": "$work/orthanc-storage", "IndexDirectory": "$work/orthanc-storage",
-  "HttpPort": $orthanc_port, "DicomPort": $((orthanc_port + 1)), "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
+  "HttpPort": $orthanc_port, "DicomPort": $orthanc_dicom_port, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
   "DefaultEncoding": "Utf8", "SyncStorageArea": true, "StorageCompression": false,
   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
 }
 JSON
 LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
 pids+=($!); orthanc_pid=$!
-wait_ready "http://127.0.0.1:$orthanc_port/system"
+wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
 orthanc_s=$(upload "http://127.0.0.1:$orthanc_port/dicom-web/studies")
 kill "$orthanc_pid"; wait "$orthanc_pid" 2>/dev/null || true
 
@@ -106,7 +114,7 @@ rm -rf "$work/dwa-data"
 (cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
   --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
 pids+=($!); dwa_pid=$!
-wait_ready "http://127.0.0.1:$dwa_port/health/ready"
+wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
 dwa_s=$(upload "http://127.0.0.1:$dwa_port/dicomweb/studies")
 kill "$dwa_pid"; wait "$dwa_pid" 2>/dev/null || true
 

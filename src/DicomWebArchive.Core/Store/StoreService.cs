@@ -25,6 +25,17 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     /// <param name="requiredStudyInstanceUid">The study of the request URL, when the request names one.</param>
     public async Task<StoreOutcome> StoreAsync(Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
     {
+        await using var received = await ReceiveAsync(part, requiredStudyInstanceUid, cancellationToken);
+        return await received.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// First half of <see cref="StoreAsync"/>: reads <paramref name="part"/> to its end into a new, uncommitted blob and
+    /// validates it. The caller may read the next part while <see cref="ReceivedInstance.CompleteAsync"/> makes this one
+    /// durable and indexes it; a received instance disposed without completing leaves nothing behind.
+    /// </summary>
+    public async Task<ReceivedInstance> ReceiveAsync(Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    {
         IBlobWriter writer;
         try
         {
@@ -33,71 +44,97 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogBlobFailure(logger, ex);
-            return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default);
+            await DrainQuietlyAsync(part, cancellationToken);
+            return new ReceivedInstance(this, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default));
         }
-        await using (writer)
+
+        bool handedOver = false;
+        try
         {
-            using var tee = new BlobTeeStream(part, writer.Stream);
-            DicomFile file;
-            try
-            {
-                file = await DicomReader.ReadAsync(tee, ReaderOptions, cancellationToken);
-                await tee.DrainAsync(cancellationToken);
-            }
-            catch (DicomFormatException ex)
-            {
-                await DrainQuietlyAsync(part, cancellationToken);
-                return StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, ex.Message, default);
-            }
-            catch (BlobWriteException ex)
-            {
-                LogBlobFailure(logger, ex);
-                await DrainQuietlyAsync(part, cancellationToken);
-                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
-            {
-                LogParseFailure(logger, ex);
-                await DrainQuietlyAsync(part, cancellationToken);
-                return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", default);
-            }
-
-            var identity = InstanceValidation.ReadIdentity(file.Dataset);
-            if (InstanceValidation.Validate(file, identity, requiredStudyInstanceUid) is { } invalid)
-            {
-                return invalid;
-            }
-
-            InstanceRecord record;
-            try
-            {
-                byte[] sha256 = await tee.CompleteAsync(cancellationToken);
-                record = InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold);
-            }
-            catch (BlobWriteException ex)
-            {
-                LogBlobFailure(logger, ex);
-                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", identity);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogParseFailure(logger, ex);
-                return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", identity);
-            }
-
-            try
-            {
-                await writer.CommitAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogBlobFailure(logger, ex);
-                await DeleteQuietlyAsync(writer.Key);
-                return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot make the instance durable.", identity);
-            }
-
-            return await IndexAsync(record, identity, cancellationToken);
+            var outcome = await ReadAsync(part, writer, requiredStudyInstanceUid, cancellationToken);
+            handedOver = outcome.Record is not null;
+            return handedOver ? new ReceivedInstance(this, writer, outcome.Record!, outcome.Identity) : new ReceivedInstance(this, outcome.Failure!);
         }
+        finally
+        {
+            if (!handedOver)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<(InstanceRecord? Record, StoreIdentity Identity, StoreOutcome? Failure)> ReadAsync(
+        Stream part, IBlobWriter writer, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    {
+        using var tee = new BlobTeeStream(part, writer.Stream);
+        DicomFile file;
+        try
+        {
+            file = await DicomReader.ReadAsync(tee, ReaderOptions, cancellationToken);
+            await tee.DrainAsync(cancellationToken);
+        }
+        catch (DicomFormatException ex)
+        {
+            await DrainQuietlyAsync(part, cancellationToken);
+            return (null, default, StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, ex.Message, default));
+        }
+        catch (BlobWriteException ex)
+        {
+            LogBlobFailure(logger, ex);
+            await DrainQuietlyAsync(part, cancellationToken);
+            return (null, default, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default));
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
+        {
+            LogParseFailure(logger, ex);
+            await DrainQuietlyAsync(part, cancellationToken);
+            return (null, default, StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", default));
+        }
+
+        var identity = InstanceValidation.ReadIdentity(file.Dataset);
+        if (InstanceValidation.Validate(file, identity, requiredStudyInstanceUid) is { } invalid)
+        {
+            return (null, identity, invalid);
+        }
+
+        try
+        {
+            byte[] sha256 = await tee.CompleteAsync(cancellationToken);
+            return (InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold), identity, null);
+        }
+        catch (BlobWriteException ex)
+        {
+            LogBlobFailure(logger, ex);
+            return (null, identity, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", identity));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogParseFailure(logger, ex);
+            return (null, identity, StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", identity));
+        }
+    }
+
+    /// <summary>Makes the blob durable, then indexes it; the blob is removed unless an index row ends up referencing it.</summary>
+    internal async Task<StoreOutcome> CommitAndIndexAsync(IBlobWriter writer, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogBlobFailure(logger, ex);
+            await DeleteQuietlyAsync(writer.Key);
+            return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot make the instance durable.", identity);
+        }
+        catch (OperationCanceledException)
+        {
+            // A commit cancelled after its rename leaves a committed blob; remove it (a no-op when it never got there).
+            await DeleteQuietlyAsync(writer.Key);
+            throw;
+        }
+        return await IndexAsync(record, identity, cancellationToken);
     }
 
     private async Task<StoreOutcome> IndexAsync(InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)

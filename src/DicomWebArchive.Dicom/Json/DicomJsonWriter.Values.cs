@@ -14,6 +14,12 @@ public static partial class DicomJsonWriter
 
     private static void WriteStrings(ref WriteState state, ReadOnlySpan<byte> bytes, DicomVR vr, DicomCharacterSet charset)
     {
+        // Most text is plain ASCII, which is already UTF-8: skip decoding and transcoding.
+        if (System.Text.Ascii.IsValid(bytes) && !bytes.Contains((byte)0x1B))
+        {
+            WriteAsciiStrings(state.Writer, bytes, vr);
+            return;
+        }
         var text = vr.UsesSpecificCharacterSet()
             ? charset.Decode(bytes, isPersonName: false, ref state.Chars)
             : DicomCharacterSet.DecodeDefault(bytes, ref state.Chars);
@@ -35,6 +41,39 @@ public static partial class DicomJsonWriter
         }
         writer.WriteStartArray(ValueName);
         foreach (var range in text.Split('\\'))
+        {
+            var value = DicomValueText.Trim(text[range], vr);
+            if (value.IsEmpty)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value);
+            }
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteAsciiStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> text, DicomVR vr)
+    {
+        if (DicomValueText.IsSingleValued(vr))
+        {
+            var value = DicomValueText.Trim(text, vr);
+            if (!value.IsEmpty)
+            {
+                writer.WriteStartArray(ValueName);
+                writer.WriteStringValue(value);
+                writer.WriteEndArray();
+            }
+            return;
+        }
+        if (!text.Contains((byte)'\\') && DicomValueText.Trim(text, vr).IsEmpty)
+        {
+            return;
+        }
+        writer.WriteStartArray(ValueName);
+        foreach (var range in text.Split((byte)'\\'))
         {
             var value = DicomValueText.Trim(text[range], vr);
             if (value.IsEmpty)
@@ -81,7 +120,7 @@ public static partial class DicomJsonWriter
     private static void WritePersonNames(ref WriteState state, ReadOnlySpan<byte> bytes, DicomCharacterSet charset)
     {
         var text = charset.Decode(bytes, isPersonName: true, ref state.Chars);
-        if (IsSingleEmptyValue(text, DicomVR.PN))
+        if (!text.Contains('\\') && IsEmptyPersonName(text))
         {
             return;
         }
@@ -90,7 +129,7 @@ public static partial class DicomJsonWriter
         foreach (var range in text.Split('\\'))
         {
             var value = DicomValueText.Trim(text[range], DicomVR.PN);
-            if (value.IsEmpty)
+            if (IsEmptyPersonName(value))
             {
                 writer.WriteNullValue();
                 continue;
@@ -100,7 +139,7 @@ public static partial class DicomJsonWriter
             foreach (var groupRange in value.Split('='))
             {
                 var component = value[groupRange].TrimEnd(' ');
-                if (!component.IsEmpty && group < 3)
+                if (!IsEmptyPersonName(component) && group < 3)
                 {
                     writer.WriteString(group switch { 0 => AlphabeticName, 1 => IdeographicName, _ => PhoneticName }, component);
                 }
@@ -110,6 +149,9 @@ public static partial class DicomJsonWriter
         }
         writer.WriteEndArray();
     }
+
+    /// <summary>A name or group made of delimiters only ("^^^^") names nobody: it is written like an empty one.</summary>
+    private static bool IsEmptyPersonName(ReadOnlySpan<char> value) => value.IndexOfAnyExcept("^= ") < 0;
 
     private static bool IsSingleEmptyValue(ReadOnlySpan<char> text, DicomVR vr) =>
         !text.Contains('\\') && DicomValueText.Trim(text, vr).IsEmpty;

@@ -84,12 +84,10 @@ public static partial class DicomJsonWriter
     {
         var writer = state.Writer;
         writer.WriteStartObject();
-        uint previous = 0;
         bool sorted = true;
-        foreach (var element in dataset)
+        for (int i = 1; i < dataset.Count && sorted; i++)
         {
-            sorted &= element.Tag.Value >= previous;
-            previous = element.Tag.Value;
+            sorted = dataset[i - 1].Tag.Value <= dataset[i].Tag.Value;
         }
         if (sorted)
         {
@@ -121,6 +119,16 @@ public static partial class DicomJsonWriter
         writer.WritePropertyName(key);
         writer.WriteStartObject();
         var vr = element.Items is not null ? DicomVR.SQ : element.VR == DicomVR.None ? DicomVR.UN : element.VR;
+        if (vr == DicomVR.UN && element.Items is null)
+        {
+            // UN from a writer that did not know the attribute holds implicit VR little endian bytes (PS3.5 §6.2.2),
+            // so a dictionary VR reads it; Private Creators are LO by definition (PS3.5 §7.8.1).
+            var known = DicomDictionary.GetImplicitVR(tag);
+            if (known is not (DicomVR.UN or DicomVR.SQ or DicomVR.None))
+            {
+                vr = known;
+            }
+        }
         writer.WriteString(VrName, VrCodes[vr]);
         if (element.Items is not null)
         {
@@ -130,7 +138,7 @@ public static partial class DicomJsonWriter
         {
             WriteBulkData(ref state, element);
         }
-        else if (!element.Value.IsEmpty)
+        else if (!element.Value.IsEmpty && vr != DicomVR.SQ)
         {
             WriteValue(ref state, element, vr, charset);
         }
@@ -164,7 +172,13 @@ public static partial class DicomJsonWriter
             bool large = element.ValueLength > state.Options.BulkDataThreshold;
             if (!large || !WriteBulkData(ref state, element))
             {
-                state.Writer.WriteBase64String(InlineBinaryName, element.Value.Span);
+                var value = element.Value.Span;
+                // Encapsulated values end with the Sequence Delimitation Item, which closes the value field rather than belonging to it.
+                if (element.Fragments is not null && value.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]))
+                {
+                    value = value[..^8];
+                }
+                state.Writer.WriteBase64String(InlineBinaryName, value);
             }
             return;
         }
@@ -193,7 +207,7 @@ public static partial class DicomJsonWriter
         {
             return false;
         }
-        var uri = factory(new BulkDataReference(state.DatasetIndex, [.. state.Path], element));
+        var uri = factory(new BulkDataReference(state.DatasetIndex, state.PathCount == 0 ? [] : [.. state.Path], element));
         if (uri is null)
         {
             return false;
@@ -216,6 +230,8 @@ public static partial class DicomJsonWriter
         public char[]? Chars;
 
         public List<DicomSequenceStep> Path => _path ??= [];
+
+        public readonly int PathCount => _path?.Count ?? 0;
 
         public void Dispose()
         {

@@ -13,6 +13,8 @@ namespace DicomWebArchive.Dicom.Text;
 /// </summary>
 public sealed class DicomCharacterSet
 {
+    private const int MaxCachedValues = 256;
+
     private static readonly ConcurrentDictionary<string, DicomCharacterSet> Cache = new(StringComparer.Ordinal);
 
     private readonly Encoding? _encoding;
@@ -31,6 +33,8 @@ public sealed class DicomCharacterSet
     public static DicomCharacterSet Default { get; } = new([], Encoding.Latin1, Designation.Ascii, Designation.None);
 
     public static DicomCharacterSet Utf8 { get; } = new(["ISO_IR 192"], Encoding.UTF8, Designation.Ascii, Designation.None);
+
+    public static DicomCharacterSet Latin1 { get; } = new(["ISO_IR 100"], Encoding.Latin1, Designation.Ascii, new Designation(CodeElement.SingleByte, CharacterSetTerms.Latin1));
 
     /// <summary>The Defined Terms as found (trimmed), in order.</summary>
     public IReadOnlyList<string> Terms { get; }
@@ -64,8 +68,18 @@ public sealed class DicomCharacterSet
         {
             return Utf8;
         }
+        if (value.SequenceEqual("ISO_IR 100"u8))
+        {
+            return Latin1;
+        }
         var text = Encoding.Latin1.GetString(value);
-        return Cache.TryGetValue(text, out var cached) ? cached : Cache.GetOrAdd(text, Parse(text));
+        if (Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+        // Values come from uploaded files: bound the cache so odd spellings cannot grow it without limit.
+        var parsed = Parse(text);
+        return Cache.Count < MaxCachedValues ? Cache.GetOrAdd(text, parsed) : parsed;
     }
 
     /// <summary>The character set for a (0008,0005) value given as text (values separated by '\').</summary>

@@ -16,4 +16,11 @@ internal static class DicomValueText
         value = value.TrimEnd("\0 ");
         return TrimsLeading(vr) ? value.TrimStart(' ') : value;
     }
+
+    /// <summary><see cref="Trim(ReadOnlySpan{char}, DicomVR)"/> for ASCII bytes.</summary>
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value, DicomVR vr)
+    {
+        value = value.TrimEnd(" \0"u8);
+        return TrimsLeading(vr) ? value.TrimStart((byte)' ') : value;
+    }
 }

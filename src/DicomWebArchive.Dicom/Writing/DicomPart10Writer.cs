@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DicomWebArchive.Dicom.Writing;
@@ -21,15 +22,18 @@ public static class DicomPart10Writer
 
     private const int FlushThreshold = 64 * 1024;
 
+    private const int CopyChunk = 80 * 1024;
+
     /// <summary>Writes <paramref name="dataset"/> as a Part 10 file in <paramref name="syntax"/>.</summary>
     /// <exception cref="NotSupportedException">Big endian output (retired; the archive never produces it).</exception>
+    /// <exception cref="InvalidOperationException">Pixel Data is native for an encapsulated syntax or the reverse, or a value was not loaded and cannot be opened.</exception>
     public static void Write(Stream stream, DicomDataset dataset, TransferSyntax syntax, DicomPart10WriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomPart10WriterOptions.Default;
-        EnsureSupported(syntax);
+        EnsureSupported(dataset, syntax);
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold);
         WriteMeta(buffer, dataset, syntax, options);
         Flush(stream, buffer);
@@ -52,7 +56,7 @@ public static class DicomPart10Writer
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomPart10WriterOptions.Default;
-        EnsureSupported(syntax);
+        EnsureSupported(dataset, syntax);
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold);
         WriteMeta(buffer, dataset, syntax, options);
         await FlushAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
@@ -115,11 +119,19 @@ public static class DicomPart10Writer
         return new DicomDataset([.. elements]);
     }
 
-    private static void EnsureSupported(TransferSyntax syntax)
+    private static void EnsureSupported(DicomDataset dataset, TransferSyntax syntax)
     {
         if (syntax.IsBigEndian)
         {
             throw new NotSupportedException($"Writing {syntax.Name} is not supported; use Explicit VR Little Endian.");
+        }
+        // The writer copies pixel data as it is; changing between native and encapsulated needs a codec.
+        if (dataset.Find(DicomTags.PixelData) is { } pixels && (pixels.IsValueLoaded || pixels.Fragments is not null)
+            && DicomDatasetEncoder.IsEncapsulated(pixels) != syntax.IsEncapsulated)
+        {
+            throw new InvalidOperationException(syntax.IsEncapsulated
+                ? $"Pixel Data is native; it cannot be written as {syntax.Name} without compressing it."
+                : $"Pixel Data is encapsulated; it cannot be written as {syntax.Name} without decompressing it.");
         }
     }
 
@@ -166,6 +178,7 @@ public static class DicomPart10Writer
 
     private static void WriteStreamedHeader(DicomDatasetEncoder encoder, DicomElement element)
     {
+        EnsureKnownLength(element);
         if (DicomDatasetEncoder.IsEncapsulated(element) || element.Fragments is not null)
         {
             encoder.WriteHeader(element.Tag, element.VR == DicomVR.None ? DicomVR.OB : element.VR, DicomDatasetEncoder.UndefinedLength, encoder.ImplicitVR);
@@ -189,9 +202,9 @@ public static class DicomPart10Writer
         }
     }
 
-    // A not-loaded encapsulated value spans its items and, per the reader, possibly the delimiter; only loaded bytes can be checked.
-    private static bool EndsWithSequenceDelimiter(DicomElement element) => element.IsValueLoaded
-        && element.Value.Span.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+    // The reader's range of encapsulated pixel data it did not load runs through the Sequence Delimitation Item.
+    private static bool EndsWithSequenceDelimiter(DicomElement element) => !element.IsValueLoaded
+        || element.Value.Span.EndsWith((ReadOnlySpan<byte>)[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
 
     private static long ValueLength(DicomElement element) => element.IsValueLoaded ? element.Value.Length : element.ValueLength;
 
@@ -203,7 +216,22 @@ public static class DicomPart10Writer
             return;
         }
         using var source = OpenValue(element, options);
-        CopyExactly(source, target, element.ValueLength);
+        var chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
+        try
+        {
+            for (long remaining = element.ValueLength; remaining > 0;)
+            {
+                int count = (int)Math.Min(CopyChunk, remaining);
+                source.ReadExactly(chunk, 0, count);
+                SwapIfNeeded(chunk.AsSpan(0, count), element, options);
+                target.Write(chunk, 0, count);
+                remaining -= count;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static async Task WriteStreamedValueAsync(Stream target, DicomElement element, DicomPart10WriterOptions options, CancellationToken cancellationToken)
@@ -216,19 +244,16 @@ public static class DicomPart10Writer
         var source = OpenValue(element, options);
         await using (source.ConfigureAwait(false))
         {
-            var chunk = ArrayPool<byte>.Shared.Rent(81920);
+            var chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
             try
             {
-                long remaining = element.ValueLength;
-                while (remaining > 0)
+                for (long remaining = element.ValueLength; remaining > 0;)
                 {
-                    int read = await source.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, remaining)), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw new EndOfStreamException($"The value of {element.Tag} ended {remaining} bytes early.");
-                    }
-                    await target.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    remaining -= read;
+                    int count = (int)Math.Min(CopyChunk, remaining);
+                    await source.ReadExactlyAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                    SwapIfNeeded(chunk.AsSpan(0, count), element, options);
+                    await target.WriteAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                    remaining -= count;
                 }
             }
             finally
@@ -238,29 +263,38 @@ public static class DicomPart10Writer
         }
     }
 
+    /// <summary>Chunks are a multiple of every value size, so a value never straddles two chunks.</summary>
+    private static void SwapIfNeeded(Span<byte> bytes, DicomElement element, DicomPart10WriterOptions options)
+    {
+        if (!options.OpenValueIsBigEndian || element.Fragments is not null)
+        {
+            return;
+        }
+        int size = element.VR.ValueSize();
+        int whole = size == 0 ? 0 : bytes.Length - bytes.Length % size;
+        switch (size)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes[..whole]), MemoryMarshal.Cast<byte, ushort>(bytes[..whole]));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes[..whole]), MemoryMarshal.Cast<byte, uint>(bytes[..whole]));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes[..whole]), MemoryMarshal.Cast<byte, ulong>(bytes[..whole]));
+                break;
+        }
+    }
+
     private static Stream OpenValue(DicomElement element, DicomPart10WriterOptions options) =>
         options.OpenValue?.Invoke(element)
         ?? throw new InvalidOperationException($"The value of {element.Tag} was not loaded; set {nameof(DicomPart10WriterOptions.OpenValue)} to write it.");
 
-    private static void CopyExactly(Stream source, Stream target, long length)
+    private static void EnsureKnownLength(DicomElement element)
     {
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
+        if (!element.IsValueLoaded && element.ValueLength < 0)
         {
-            while (length > 0)
-            {
-                int read = source.Read(chunk, 0, (int)Math.Min(chunk.Length, length));
-                if (read == 0)
-                {
-                    throw new EndOfStreamException($"A value ended {length} bytes early.");
-                }
-                target.Write(chunk, 0, read);
-                length -= read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
+            throw new InvalidOperationException($"The value of {element.Tag} was not read to its end (reader stopped at it); read with PixelDataHandling.Scan or Load to write it.");
         }
     }
 

@@ -17,4 +17,7 @@ public sealed record DicomPart10WriterOptions
     /// bytes and disposes the stream. Without it such elements make the writer throw.
     /// </summary>
     public Func<DicomElement, Stream>? OpenValue { get; init; }
+
+    /// <summary>The bytes <see cref="OpenValue"/> gives are big endian (the source is Explicit VR Big Endian): the writer swaps them per VR.</summary>
+    public bool OpenValueIsBigEndian { get; init; }
 }

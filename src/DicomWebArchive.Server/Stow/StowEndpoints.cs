@@ -47,12 +47,15 @@ internal static partial class StowEndpoints
         }
 
         var aborted = context.RequestAborted;
-        var outcomes = new List<StoreOutcome>();
+        var outcomes = new List<Task<StoreOutcome>>();
+        StoreOutcome? broken = null;
+        IResult? refused = null;
         try
         {
             if (contentType.Is(DicomMediaType))
             {
-                outcomes.Add(await store.StoreAsync(request.Body, study, aborted));
+                outcomes.Add(store.StoreAsync(request.Body, study, aborted));
+                await outcomes[0];
             }
             else if (contentType.Is(MultipartRelated))
             {
@@ -78,46 +81,78 @@ internal static partial class StowEndpoints
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
             // The client went away: the part in flight was removed, nobody is left to answer.
-            LogClientGone(loggers.CreateLogger(typeof(StowEndpoints)), outcomes.Count(o => o.IsStored));
+            var finished = await GatherAsync(outcomes);
+            LogClientGone(loggers.CreateLogger(typeof(StowEndpoints)), finished.Count(o => o.IsStored));
             return Results.Empty;
         }
         catch (BadHttpRequestException ex)
         {
-            if (outcomes.Count == 0)
-            {
-                return Problem(ex.StatusCode, "Bad request", ex.Message);
-            }
-            outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message });
+            refused = Problem(ex.StatusCode, "Bad request", ex.Message);
+            broken = new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message };
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
             // Malformed multipart (no first boundary, body ending inside a part, oversized part headers).
-            if (outcomes.Count == 0)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related body is malformed: " + ex.Message);
-            }
-            outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message });
+            refused = Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related body is malformed: " + ex.Message);
+            broken = new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message };
         }
 
-        if (outcomes.Count == 0)
+        var results = await GatherAsync(outcomes);
+        if (results.Count == 0)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The request holds no instance.");
+            return refused ?? Problem(StatusCodes.Status400BadRequest, "Bad request", "The request holds no instance.");
         }
-        return new StoreResponse(outcomes, study, StoreResponse.DicomWebRoot(request), format.Value);
+        if (broken is not null)
+        {
+            results.Add(broken);
+        }
+        return new StoreResponse(results, study, StoreResponse.DicomWebRoot(request), format.Value);
     }
 
-    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<StoreOutcome> outcomes, CancellationToken cancellationToken)
+    // Bounds the blobs being made durable and indexed per request while later parts are read.
+    private const int CompletionsInFlight = 4;
+
+    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<Task<StoreOutcome>> outcomes, CancellationToken cancellationToken)
     {
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
             if (section.ContentType is { } partType && MediaType.Parse(partType)?.Is(DicomMediaType) != true)
             {
                 await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                outcomes.Add(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"Part of type {partType} is not application/dicom." });
+                outcomes.Add(Task.FromResult(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"Part of type {partType} is not application/dicom." }));
                 continue;
             }
-            outcomes.Add(await store.StoreAsync(section.Body, study, cancellationToken));
+            var received = await store.ReceiveAsync(section.Body, study, cancellationToken);
+            // The fsyncs and the index commit of this part overlap with receiving the next one; the answer waits for all.
+            outcomes.Add(Task.Run(async () =>
+            {
+                await using (received)
+                {
+                    return await received.CompleteAsync(cancellationToken);
+                }
+            }, CancellationToken.None));
+            if (outcomes.Count(t => !t.IsCompleted) >= CompletionsInFlight)
+            {
+                await Task.WhenAny(outcomes.Where(t => !t.IsCompleted));
+            }
         }
+    }
+
+    /// <summary>Waits for every part's completion; parts cut off with the request (their blobs removed) count as not stored.</summary>
+    private static async Task<List<StoreOutcome>> GatherAsync(List<Task<StoreOutcome>> outcomes)
+    {
+        var results = new List<StoreOutcome>(outcomes.Count);
+        foreach (var outcome in outcomes)
+        {
+            try
+            {
+                results.Add(await outcome);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+            }
+        }
+        return results;
     }
 
     private static IResult Problem(int status, string title, string detail) =>

@@ -19,8 +19,8 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hotRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(coolRoot);
-        HotRoot = Path.GetFullPath(hotRoot);
-        CoolRoot = Path.GetFullPath(coolRoot);
+        HotRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hotRoot));
+        CoolRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(coolRoot));
         _roots = string.Equals(HotRoot, CoolRoot, StringComparison.Ordinal) ? [HotRoot] : [HotRoot, CoolRoot];
         foreach (var root in _roots)
         {

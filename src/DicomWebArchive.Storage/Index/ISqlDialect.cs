@@ -25,7 +25,10 @@ internal interface ISqlDialect
     /// <summary>Appended after ORDER BY.</summary>
     string Paging(string limitParameter, string offsetParameter);
 
-    /// <summary>Inserts a row unless one with the same <paramref name="keyColumn"/> exists; then updates <paramref name="updateColumns"/> (none: leaves it as it is).</summary>
+    /// <summary>
+    /// Inserts a row unless one with the same <paramref name="keyColumn"/> exists; then updates <paramref name="updateColumns"/>
+    /// (none: leaves it as it is, and the statement affects no row, which tells the caller the row was not new).
+    /// </summary>
     string Upsert(string table, IReadOnlyList<string> columns, string keyColumn, IReadOnlyList<string> updateColumns);
 
     /// <summary>Inserts a row and yields its generated <paramref name="idColumn"/> as a scalar.</summary>

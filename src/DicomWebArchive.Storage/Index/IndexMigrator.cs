@@ -33,6 +33,11 @@ internal static class IndexMigrator
             migrations.Add(new Migration(version, name, () => Read(assembly, resource)));
         }
 
+        if (migrations.Count == 0)
+        {
+            throw new InvalidOperationException($"No index migrations are embedded for the {dialect.Name} dialect (expected Index/Migrations/{dialect.Name}/NNNN_name.sql).");
+        }
+
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (var i = 1; i < migrations.Count; i++)
         {

@@ -200,6 +200,14 @@ public sealed class DicomJsonWriterTests
     }
 
     [Test]
+    public void Serialize_UnknownVRofKnownAttributes_UsesDictionaryVR() =>
+        Assert.That(Json(
+                TestData.Bytes(0x00090010, DicomVR.UN, "ACME"u8.ToArray()),
+                TestData.Bytes(0x00091001, DicomVR.UN, [1, 2]),
+                TestData.Bytes(0x00280010, DicomVR.UN, [0x00, 0x02])),
+            Is.EqualTo("""{"00090010":{"vr":"LO","Value":["ACME"]},"00091001":{"vr":"UN","InlineBinary":"AQI="},"00280010":{"vr":"US","Value":[512]}}"""));
+
+    [Test]
     public void Serialize_UnsortedHandBuiltDataSet_WritesKeysAscending() =>
         Assert.That(Json(TestData.Text(0x00100020, DicomVR.LO, "B"), TestData.Text(0x00100010, DicomVR.PN, "A")),
             Is.EqualTo("""{"00100010":{"vr":"PN","Value":[{"Alphabetic":"A"}]},"00100020":{"vr":"LO","Value":["B"]}}"""));

@@ -8,11 +8,12 @@ internal static class JsonComparison
     public static List<string> Differences(JsonNode? expected, JsonNode? actual)
     {
         var differences = new List<string>();
-        Compare(expected, actual, "$", differences);
+        Compare(expected, actual, "$", null, differences);
         return differences;
     }
 
-    private static void Compare(JsonNode? expected, JsonNode? actual, string path, List<string> differences)
+    /// <param name="vr">VR of the attribute being compared: FL values compare as 32-bit floats, since their decimal spelling varies with the writer's precision.</param>
+    private static void Compare(JsonNode? expected, JsonNode? actual, string path, string? vr, List<string> differences)
     {
         switch (expected, actual)
         {
@@ -27,7 +28,7 @@ internal static class JsonComparison
                     }
                     else
                     {
-                        Compare(value, a[key], $"{path}.{key}", differences);
+                        Compare(value, a[key], $"{path}.{key}", e["vr"] is JsonValue v ? v.GetValue<string>() : vr, differences);
                     }
                 }
                 foreach (var (key, value) in a)
@@ -46,13 +47,16 @@ internal static class JsonComparison
                 }
                 for (int i = 0; i < e.Count; i++)
                 {
-                    Compare(e[i], a[i], $"{path}[{i}]", differences);
+                    Compare(e[i], a[i], $"{path}[{i}]", vr, differences);
                 }
                 return;
             case (JsonValue e, JsonValue a):
                 if (e.GetValueKind() == System.Text.Json.JsonValueKind.Number && a.GetValueKind() == System.Text.Json.JsonValueKind.Number)
                 {
-                    if (e.GetValue<double>() != a.GetValue<double>())
+                    bool equal = vr == "FL"
+                        ? (float)e.GetValue<double>() == (float)a.GetValue<double>()
+                        : e.GetValue<double>() == a.GetValue<double>();
+                    if (!equal)
                     {
                         differences.Add($"{path}: {e.ToJsonString()} expected, ours {a.ToJsonString()}");
                     }

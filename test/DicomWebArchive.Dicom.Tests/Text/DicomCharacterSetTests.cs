@@ -21,6 +21,21 @@ public sealed class DicomCharacterSetTests
     public void Decode_SingleCharacterSet_MatchesPydicom(string charset, string bytes, string expected) =>
         Assert.That(Decode(charset, bytes), Is.EqualTo(expected));
 
+    // Expected characters are Python's codecs (iso8859_2/3/4/9, tis_620, gb2312, shift_jis) for the same bytes.
+    [TestCase("ISO_IR 101", "\u00b1", "ą")]
+    [TestCase("ISO_IR 109", "\u00a1", "Ħ")]
+    [TestCase("ISO_IR 110", "\u00a1", "Ą")]
+    [TestCase("ISO_IR 148", "\u00d0", "Ğ")]
+    [TestCase("ISO_IR 166", "\u00a1", "ก")]
+    [TestCase("GBK", "\u00d6\u00d0", "中")]
+    [TestCase("\\ISO 2022 IR 58", "\u001b$)A\u00d6\u00d0", "中")]
+    [TestCase("\\ISO 2022 IR 101", "\u001b-B\u00b1", "ą")]
+    [TestCase("\\ISO 2022 IR 166", "\u001b-T\u00a1", "ก")]
+    [TestCase("\\ISO 2022 IR 13", "\u001b)I\u00d4", "ﾔ")]
+    [TestCase("ISO 2022 IR 127", "\u00e4", "ل")]
+    public void Decode_OtherDefinedTerms_MatchPythonCodecs(string charset, string bytes, string expected) =>
+        Assert.That(Decode(charset, bytes, personName: false), Is.EqualTo(expected));
+
     [Test]
     public void Decode_IsoIr87WithAsciiReturn_DecodesKanjiAndHiragana() =>
         Assert.That(

@@ -1,6 +1,7 @@
 """Independent oracle for the STOW corpus tests: for every file, whether a Part 10 archive must accept it.
 
-Prints one JSON object per line: {"path", "sop", "study", "series", "sop_class", "stored", "reason"}. A file must be
+Prints one JSON object per line: {"path", "sop", "study", "series", "sop_class", "stored", "reason"}, plus
+"pixel_offset" (file offset of the Pixel Data value), "frames" and "transfer_syntax" when there is Pixel Data. A file must be
 stored when pydicom reads it as Part 10 (preamble + meta), every element parses, no value is cut short by the end of
 the file (pydicom reads such values silently, so their declared lengths are checked here), and the UIDs that name
 the instance are present, valid and agree with the meta group.
@@ -28,6 +29,13 @@ def valid_uid(value):
     return isinstance(value, str) and 0 < len(value) <= 64 and UID.match(value) is not None
 
 
+def frame_count(ds):
+    try:
+        return int(ds.get("NumberOfFrames", 1) or 1)
+    except ValueError:
+        return None
+
+
 def ids(ds):
     return {k: (str(ds.get(v)) if ds.get(v) is not None else None)
             for k, v in (("sop", "SOPInstanceUID"), ("study", "StudyInstanceUID"), ("series", "SeriesInstanceUID"), ("sop_class", "SOPClassUID"))}
@@ -42,8 +50,12 @@ def outcome(path):
         if len(head) < 132 or head[128:132] != b"DICM":
             return {}, False, "not Part 10"
         ds = pydicom.dcmread(path, defer_size=None)
+        pixels = {}
         for tag in list(ds.keys()):
             raw = ds.get_item(tag)
+            if tag == 0x7FE00010 and isinstance(raw, RawDataElement):
+                pixels = {"pixel_offset": raw.value_tell, "frames": frame_count(ds),
+                          "transfer_syntax": str(ds.file_meta.get("TransferSyntaxUID", ""))}
             if isinstance(raw, RawDataElement) and raw.length != 0xFFFFFFFF and raw.value is not None and len(raw.value) != raw.length:
                 return ids(ds), False, f"unreadable: {tag} is cut short by the end of the file"
         for elem in ds.iterall():
@@ -52,7 +64,7 @@ def outcome(path):
             _ = len(ds.PixelData)
     except Exception as exc:  # noqa: BLE001 - anything pydicom cannot read must be refused
         return {}, False, f"unreadable: {type(exc).__name__}: {exc}"[:200]
-    sop = ids(ds)
+    sop = {**ids(ds), **pixels}
     meta = ds.file_meta
     for keyword in ("SOPClassUID", "SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID"):
         if not valid_uid(str(ds.get(keyword, ""))):

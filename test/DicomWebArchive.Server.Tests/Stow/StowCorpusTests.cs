@@ -46,6 +46,28 @@ public sealed class StowCorpusTests
         }
     }
 
+    private static readonly string[] NativeSyntaxes = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"];
+
+    // Frames are byte ranges of the stored blob, which is the stream as sent: pydicom's file offsets must match.
+    private static void AssertPixelData(CorpusEntry entry, InstanceRow row)
+    {
+        if (entry.PixelOffset is not { } offset)
+        {
+            return;
+        }
+        Assert.That(row.PixelDataOffset, Is.EqualTo(offset), $"{entry}: Pixel Data offset");
+        if (NativeSyntaxes.Contains(entry.TransferSyntax))
+        {
+            Assert.That(row.FrameTable, Is.Not.Null, $"{entry}: native frames are located");
+            var table = FrameTable.Decode(row.FrameTable);
+            Assert.That((table.Count, table[0][0].Offset), Is.EqualTo((entry.Frames!.Value, offset)), $"{entry}: frame table");
+        }
+        else if (row.FrameTable is not null)
+        {
+            Assert.That(FrameTable.Decode(row.FrameTable).Count, Is.EqualTo(entry.Frames), $"{entry}: encapsulated frame count");
+        }
+    }
+
     internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client)
     {
         var valid = round.Where(e => e.Stored).ToList();
@@ -78,6 +100,7 @@ public sealed class StowCorpusTests
                 Assert.That(row.Size, Is.EqualTo(stored.Length), $"{entry}: size");
                 Assert.That((row.StudyInstanceUid, row.SeriesInstanceUid, row.SopClassUid), Is.EqualTo((entry.Study, entry.Series, entry.SopClass)), $"{entry}: UIDs");
             });
+            AssertPixelData(entry, row);
         }
         var ready = await client.GetAsync("/health/ready");
         Assert.That((int)ready.StatusCode, Is.EqualTo(200), "ready after the corpus");

@@ -20,7 +20,8 @@ public sealed class StowCrashTests
             {
                 using var client = server.CreateClient();
                 var uploaders = Enumerable.Range(0, 4).Select(c => Task.Run(() => UploadUntilDeadAsync(client, c, sent, acknowledged))).ToArray();
-                await StowKestrelTests.WaitUntilAsync(() => acknowledged.Count >= 40, "40 acknowledged instances", seconds: 120);
+                await StowKestrelTests.WaitUntilAsync(
+                    () => acknowledged.Count >= 40 && archive.TemporaryBlobFiles().Count > 0, "40 acknowledged instances and a blob being written", seconds: 120);
                 server.Kill();
                 await Task.WhenAll(uploaders);
             }

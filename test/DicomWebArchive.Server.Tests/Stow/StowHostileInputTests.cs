@@ -84,6 +84,18 @@ public sealed class StowHostileInputTests
     }
 
     [Test]
+    public async Task PostStudies_UnknownTransferSyntax_409WithC122()
+    {
+        string sop = TestDicom.NewUid();
+        var file = new TestDicom(TestDicom.NewUid(), TestDicom.NewUid(), sop, transferSyntax: "1.2.826.0.1.3680043.10.1.777").ToArray();
+
+        var result = await StowRequests.PostAsync(_client, StowRequests.Multipart([file]));
+
+        Assert.That(result.Status, Is.EqualTo(409), result.ToString);
+        Assert.That(result.Failed.Single(), Is.EqualTo(((string?)TestDicom.CtImageStorage, (string?)sop, (int)StoreFailureReason.TransferSyntaxNotSupported)));
+    }
+
+    [Test]
     public async Task PostStudies_NoBoundaryParameter_400()
     {
         var content = new ByteArrayContent(Valid);

@@ -14,9 +14,10 @@ internal sealed class TestDicom
 
     private readonly MemoryStream _body = new();
 
-    public TestDicom(string study, string series, string sop, string sopClass = CtImageStorage, string? metaSop = null, string? patientName = "Test^Patient", string modality = "CT")
+    public TestDicom(string study, string series, string sop, string sopClass = CtImageStorage, string? metaSop = null, string? patientName = "Test^Patient", string modality = "CT", string transferSyntax = ExplicitVRLittleEndian)
     {
         SopClassUid = sopClass;
+        TransferSyntaxUid = transferSyntax;
         MetaSopInstanceUid = metaSop ?? sop;
         Add(0x00080005, "CS", "ISO_IR 192");
         Add(0x00080016, "UI", sopClass);
@@ -36,6 +37,9 @@ internal sealed class TestDicom
     public string SopClassUid { get; }
 
     public string MetaSopInstanceUid { get; }
+
+    /// <summary>Written to the meta group only; the data set is always explicit VR little endian.</summary>
+    public string TransferSyntaxUid { get; }
 
     public TestDicom Add(uint tag, string vr, string value)
     {
@@ -96,7 +100,7 @@ internal sealed class TestDicom
     public byte[] ToArray()
     {
         using var file = new MemoryStream();
-        WritePreambleAndMeta(file, SopClassUid, MetaSopInstanceUid);
+        WritePreambleAndMeta(file, SopClassUid, MetaSopInstanceUid, TransferSyntaxUid);
         _body.WriteTo(file);
         return file.ToArray();
     }
@@ -115,13 +119,13 @@ internal sealed class TestDicom
     public byte[] ToArrayWithPixelDataHeader(long pixelDataLength)
     {
         using var file = new MemoryStream();
-        WritePreambleAndMeta(file, SopClassUid, MetaSopInstanceUid);
+        WritePreambleAndMeta(file, SopClassUid, MetaSopInstanceUid, TransferSyntaxUid);
         _body.WriteTo(file);
         WriteHeader(file, 0x7FE00010, "OW", checked((uint)pixelDataLength));
         return file.ToArray();
     }
 
-    private static void WritePreambleAndMeta(Stream file, string sopClass, string sop)
+    private static void WritePreambleAndMeta(Stream file, string sopClass, string sop, string transferSyntax)
     {
         var preamble = new byte[128];
         preamble.AsSpan().Fill((byte)'M');
@@ -132,7 +136,7 @@ internal sealed class TestDicom
         meta.Write([0, 1]);
         WriteUid(meta, 0x00020002, sopClass);
         WriteUid(meta, 0x00020003, sop);
-        WriteUid(meta, 0x00020010, ExplicitVRLittleEndian);
+        WriteUid(meta, 0x00020010, transferSyntax);
         WriteUid(meta, 0x00020012, "1.2.826.0.1.3680043.10.1");
         WriteHeader(file, 0x00020000, "UL", 4);
         Span<byte> length = stackalloc byte[4];

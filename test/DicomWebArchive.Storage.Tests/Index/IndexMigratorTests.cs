@@ -31,6 +31,14 @@ public sealed class IndexMigratorTests
     }
 
     [Test]
+    public void Load_DialectWithoutScripts_ThrowsNamingIt()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => IndexMigrator.Load(SqlServerDialect.Instance));
+
+        Assert.That(error!.Message, Does.Contain("SqlServer"));
+    }
+
+    [Test]
     public async Task MigrateAsync_FreshFile_CreatesTablesAndRecordsVersion()
     {
         var database = new SqliteIndexDatabase($"Data Source={_temp.Combine("sub", "index.db")}");

@@ -1,12 +1,10 @@
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderCorpusTests
+public sealed partial class DicomReaderTests
 {
     private static IEnumerable<string> ValidFiles() => Corpus.ValidFiles();
 
     private static IEnumerable<string> BrokenFiles() => Corpus.ExpectedFailures.Keys;
-
-    private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
 
     [Test]
     public void Corpus_IsPresent_HoldsTheExpectedFiles()

@@ -4,10 +4,10 @@ using System.Text.Json;
 
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-/// <summary>Every attribute (sequences included) of a few files, compared with what pydicom reads.</summary>
-public sealed class DicomReaderAttributeTests
+// Every attribute (sequences included) of a few files, compared with what pydicom reads.
+public sealed partial class DicomReaderTests
 {
-    private static readonly string[] Files =
+    private static readonly string[] AttributeFiles =
     [
         "test_files/CT_small.dcm",
         "test_files/MR_small_bigendian.dcm",
@@ -17,28 +17,23 @@ public sealed class DicomReaderAttributeTests
         "test_files/rtplan.dcm",
         "test_files/test-SR.dcm",
         "test_files/UN_sequence.dcm",
+        "test_files/rtdose_rle.dcm",
         "test_files/priv_SQ.dcm",
         "charset_files/chrH31.dcm",
     ];
 
-    private static JsonDocument? s_oracle;
+    private static readonly Lazy<JsonDocument> s_attributeOracle = new(() => PydicomScript.Run("attributes", AttributeFiles.Select(Corpus.PathOf)));
 
-    [OneTimeSetUp]
-    public void RunOracle() => s_oracle = PydicomOracle.Run("attributes", Files.Select(Corpus.PathOf));
+    private static IEnumerable<string> AttributeCases() => AttributeFiles;
 
-    [OneTimeTearDown]
-    public void DisposeOracle() => s_oracle?.Dispose();
-
-    private static IEnumerable<string> Cases() => Files;
-
-    [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(nameof(AttributeCases))]
     public async Task ReadAsync_File_AttributesMatchPydicom(string name)
     {
         var file = await DicomReader.ReadAsync(File.OpenRead(Corpus.PathOf(name)), new DicomReaderOptions { PixelData = PixelDataHandling.Load });
         var ours = new Dictionary<string, DicomElement>();
         Index(file.Dataset, "", ours);
         int compared = 0;
-        foreach (var expected in s_oracle!.RootElement.GetProperty(Corpus.PathOf(name)).EnumerateArray())
+        foreach (var expected in s_attributeOracle.Value.RootElement.GetProperty(Corpus.PathOf(name)).EnumerateArray())
         {
             var path = expected.GetProperty("path").GetString()!;
             Assert.That(ours.TryGetValue(path, out var element), Is.True, $"{name}: {path} missing");

@@ -3,10 +3,8 @@ using System.Text.Json;
 
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
-public sealed class DicomReaderFrameTests
+public sealed partial class DicomReaderTests
 {
-    private static readonly DicomReaderOptions Scan = new() { PixelData = PixelDataHandling.Scan };
-
     [Test]
     public async Task ReadAsync_EveryCorpusImage_FrameRangesHoldThePydicomFrames()
     {
@@ -20,7 +18,7 @@ public sealed class DicomReaderFrameTests
                 candidates.Add(Corpus.PathOf(name));
             }
         }
-        using var oracle = PydicomOracle.Run("frames", candidates);
+        using var oracle = PydicomScript.Run("frames", candidates);
 
         int multiFrame = 0, encapsulatedMultiFrame = 0;
         foreach (var path in candidates)

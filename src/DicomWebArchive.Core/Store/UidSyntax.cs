@@ -1,7 +1,7 @@
 namespace DicomWebArchive.Core.Store;
 
 /// <summary>UID syntax of PS3.5 §9.1; UIDs reach URLs and log lines, so anything else is refused.</summary>
-public static class DicomUid
+public static class UidSyntax
 {
     public const int MaxLength = 64;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace DicomWebArchive.Dicom.Tests.Reader;
 
 /// <summary>Runs Reader/Oracle/pydicom_oracle.py with Debian's python3 and pydicom.</summary>
-internal static class PydicomOracle
+internal static class PydicomScript
 {
     private const string Python = "/usr/bin/python3";
 

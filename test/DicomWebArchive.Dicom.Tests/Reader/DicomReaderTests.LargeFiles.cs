@@ -1,0 +1,97 @@
+namespace DicomWebArchive.Dicom.Tests.Reader;
+
+public sealed partial class DicomReaderTests
+{
+    private const uint TwoGigabytes = 0x8000_0000;
+
+    [Test]
+    public async Task ReadAsync_StopModeOnTwoGigabytePixelData_ReadsOnlyTheHeader()
+    {
+        var stream = new ZeroTailStream(Header(TwoGigabytes, frames: 4096), TwoGigabytes);
+        var file = await DicomReader.ReadAsync(stream);
+
+        Assert.That(stream.BytesHandedOut, Is.LessThan(16 * 1024));
+        Assert.That(file.BytesRead, Is.EqualTo(stream.BytesHandedOut));
+        var pixels = file.PixelData!;
+        Assert.That(pixels.ValueLength, Is.EqualTo(TwoGigabytes));
+        Assert.That(pixels.Frames, Has.Count.EqualTo(4096));
+        Assert.That(pixels.Frames[4095], Is.EqualTo(new[] { new ByteRange(pixels.ValueOffset + 4095L * 512 * 512 * 2, 512 * 512 * 2) }));
+        var element = file.Dataset.Find(DicomTags.PixelData)!;
+        Assert.That(element.IsValueLoaded, Is.False);
+        Assert.That(element.ValueOffset, Is.EqualTo(pixels.ValueOffset));
+    }
+
+    [Test]
+    public async Task ReadAsync_ScanModeOnLargePixelData_ReadsToTheEndWithoutKeepingPixels()
+    {
+        const uint length = 256 * 1024 * 1024;
+        var stream = new ZeroTailStream(Header(length, frames: 512), length);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var file = await DicomReader.ReadAsync(stream, new DicomReaderOptions { PixelData = PixelDataHandling.Scan });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(file.BytesRead, Is.EqualTo(stream.TotalLength));
+        Assert.That(stream.BytesHandedOut, Is.EqualTo(stream.TotalLength));
+        Assert.That(allocated, Is.LessThan(1024 * 1024));
+        Assert.That(file.PixelData!.Frames, Has.Count.EqualTo(512));
+    }
+
+    private static byte[] Header(uint pixelLength, int frames) => DicomBuilder.Part10()
+        .Explicit(0x0008, 0x0016, "UI", DicomBuilder.Text("1.2.840.10008.5.1.4.1.1.2\0"))
+        .Explicit(0x0028, 0x0002, "US", DicomBuilder.UInt16(1))
+        .Explicit(0x0028, 0x0008, "IS", DicomBuilder.Text(frames.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)))
+        .Explicit(0x0028, 0x0010, "US", DicomBuilder.UInt16(512))
+        .Explicit(0x0028, 0x0011, "US", DicomBuilder.UInt16(512))
+        .Explicit(0x0028, 0x0100, "US", DicomBuilder.UInt16(16))
+        .ExplicitHeader(0x7FE0, 0x0010, "OW", pixelLength)
+        .ToArray();
+
+    /// <summary>A header followed by zeros up to <c>header + tail</c> bytes, produced on demand.</summary>
+    private sealed class ZeroTailStream(byte[] head, long tail) : Stream
+    {
+        public long BytesHandedOut { get; private set; }
+
+        public long TotalLength => head.Length + tail;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesHandedOut; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int count = (int)Math.Min(buffer.Length, TotalLength - BytesHandedOut);
+            for (int i = 0; i < count; i++)
+            {
+                long position = BytesHandedOut + i;
+                if (position >= head.Length)
+                {
+                    buffer[i..count].Clear();
+                    break;
+                }
+                buffer[i] = head[position];
+            }
+            BytesHandedOut += count;
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,54 @@
+using DicomWebArchive.Storage.Index;
+
+namespace DicomWebArchive.Storage.Tests.Index;
+
+/// <summary>What the PostgreSQL dialect generates; no server runs these statements here yet.</summary>
+public sealed class PostgreSqlDialectTests
+{
+    private static readonly ISqlDialect Dialect = PostgreSqlDialect.Instance;
+
+    [Test]
+    public void Name_PostgreSql_NamesMigrationFolder() => Assert.That(Dialect.Name, Is.EqualTo("PostgreSql"));
+
+    [Test]
+    public void Parameter_Name_PrefixedWithAt() => Assert.That(Dialect.Parameter("PatientId"), Is.EqualTo("@PatientId"));
+
+    [Test]
+    public void Paging_LimitAndOffset_LimitOffsetClause() =>
+        Assert.That(Dialect.Paging("Limit", "Offset"), Is.EqualTo("LIMIT @Limit OFFSET @Offset"));
+
+    [Test]
+    public void Upsert_NoUpdateColumns_OnConflictDoNothing() =>
+        Assert.That(Dialect.Upsert("series", ["series_instance_uid", "modality"], "series_instance_uid", []), Is.EqualTo(
+            "INSERT INTO series (series_instance_uid, modality) VALUES (@SeriesInstanceUid, @Modality) ON CONFLICT (series_instance_uid) DO NOTHING"));
+
+    [Test]
+    public void Upsert_UpdateColumns_OnConflictDoUpdateFromExcluded() =>
+        Assert.That(Dialect.Upsert("t", ["k", "a"], "k", ["a"]), Is.EqualTo(
+            "INSERT INTO t (k, a) VALUES (@K, @A) ON CONFLICT (k) DO UPDATE SET a = EXCLUDED.a"));
+
+    [Test]
+    public void InsertReturningId_Columns_Returning() =>
+        Assert.That(Dialect.InsertReturningId("instance", ["series_id", "blob_key"], "id"), Is.EqualTo(
+            "INSERT INTO instance (series_id, blob_key) VALUES (@SeriesId, @BlobKey) RETURNING id"));
+
+    [Test]
+    public void Like_ColumnAndParameter_NamesEscapeCharacter() =>
+        Assert.That(Dialect.Like("accession_number", "P"), Is.EqualTo("accession_number LIKE @P ESCAPE '\\'"));
+
+    [TestCase("100%_[x]\\", "100\\%\\_[x]\\\\")]
+    [TestCase("O'BRIEN", "O'BRIEN")]
+    public void EscapeLike_Wildcards_Escaped(string value, string expected) => Assert.That(Dialect.EscapeLike(value), Is.EqualTo(expected));
+
+    [Test]
+    public void IdentityColumn_Name_GeneratedIdentity() =>
+        Assert.That(Dialect.IdentityColumn("id"), Is.EqualTo("id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"));
+
+    [Test]
+    public void UtcNowMilliseconds_Expression_EpochOfNow() =>
+        Assert.That(Dialect.UtcNowMilliseconds, Is.EqualTo("CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)"));
+
+    [Test]
+    public void CreateSchemaVersionTable_Statement_IfNotExists() =>
+        Assert.That(Dialect.CreateSchemaVersionTable, Does.StartWith("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY"));
+}
