@@ -14,8 +14,10 @@ COUNT=${COUNT:-1000}
 CLIENTS=${CLIENTS:-4}
 BATCH=${BATCH:-10}
 work=${BENCH_DIR:-/tmp/dwa-bench}
-orthanc_port=${ORTHANC_PORT:-18042}
-dwa_port=${DWA_PORT:-18080}
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+orthanc_port=${ORTHANC_PORT:-$(free_port)}
+orthanc_dicom_port=$(free_port)
+dwa_port=${DWA_PORT:-$(free_port)}
 boundary=dwa-bench-4f1c9e
 
 pids=()
@@ -61,9 +63,10 @@ multipart "${warmup[@]}" > "$work/warmup.mpr"
 
 gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
 
-wait_ready() {
+wait_ready() { # url pid log
   for _ in $(seq 1 120); do
     curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "server exited; see $3" >&2; tail -5 "$3" >&2; return 1; }
     sleep 0.5
   done
   echo "not ready: $1" >&2; return 1
@@ -94,14 +97,14 @@ rm -rf "$work/orthanc-storage"; mkdir -p "$work/orthanc-storage"
 cat > "$work/orthanc.json" <<JSON
 {
   "Name": "bench", "StorageDirectory": "$work/orthanc-storage", "IndexDirectory": "$work/orthanc-storage",
-  "HttpPort": $orthanc_port, "DicomPort": $((orthanc_port + 1)), "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
+  "HttpPort": $orthanc_port, "DicomPort": $orthanc_dicom_port, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
   "DefaultEncoding": "Utf8", "SyncStorageArea": true, "StorageCompression": false,
   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
 }
 JSON
 LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
 pids+=($!); orthanc_pid=$!
-wait_ready "http://127.0.0.1:$orthanc_port/system"
+wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
 orthanc_s=$(upload "http://127.0.0.1:$orthanc_port/dicom-web/studies")
 kill "$orthanc_pid"; wait "$orthanc_pid" 2>/dev/null || true
 
@@ -111,7 +114,7 @@ rm -rf "$work/dwa-data"
 (cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
   --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
 pids+=($!); dwa_pid=$!
-wait_ready "http://127.0.0.1:$dwa_port/health/ready"
+wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
 dwa_s=$(upload "http://127.0.0.1:$dwa_port/dicomweb/studies")
 kill "$dwa_pid"; wait "$dwa_pid" 2>/dev/null || true
 

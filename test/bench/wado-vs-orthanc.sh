@@ -138,6 +138,7 @@ for name in dwa orthanc; do
   rate[$name]=$(awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }' <<<"$out")
 done
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
 printf '\n%-34s %14s %14s %10s\n' "1,000-instance series" "DicomWebArchive" "Orthanc" "ratio"
 printf '%-34s %14.2f %14.2f %9.1fx\n' "series metadata p50 (ms)" "${metadata[dwa]}" "${metadata[orthanc]}" "$(awk "BEGIN { print ${metadata[orthanc]} / ${metadata[dwa]} }")"
 printf '%-34s %14.3f %14.3f %9.1fx\n' "single frame p50 (ms)" "${frame[dwa]}" "${frame[orthanc]}" "$(awk "BEGIN { print ${frame[orthanc]} / ${frame[dwa]} }")"

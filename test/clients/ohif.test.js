@@ -86,11 +86,15 @@ async function main() {
     let stats = null, png = null, box = null;
     for (let attempt = 0; attempt < 60; attempt++) {
       await page.waitForTimeout(1000);
+      // The onboarding tour and the investigational-use notice dim or cover the viewport: dismiss them.
+      for (const text of ["Skip all", "Confirm and hide"]) {
+        await page.getByText(text, { exact: true }).click({ timeout: 300 }).catch(() => {});
+      }
       box = await canvas.boundingBox();
       box = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
       png = await page.screenshot();
       stats = await regionStats(page, png, box);
-      if (stats.std > 10 && stats.levels > 20) {
+      if (stats.std > 25 && stats.levels > 100 && attempt > 2) {
         break;
       }
     }

@@ -16,7 +16,7 @@ public static class MetadataAssembler
     // Utf8JsonWriter escapes quotes inside strings, so this byte sequence only occurs as the property itself.
     private static readonly byte[] BulkDataUriProperty = "\"BulkDataURI\":\""u8.ToArray();
 
-    /// <summary>A strong validator: changes when any instance's bytes change, an instance comes or goes, or the URI prefix changes.</summary>
+    /// <summary>A strong validator: changes when any instance's bytes or stored metadata change, an instance comes or goes, or the URI prefix changes.</summary>
     public static string ETag(IEnumerable<InstanceRecord> instances, string uriPrefix)
     {
         ArgumentNullException.ThrowIfNull(instances);
@@ -26,6 +26,8 @@ public static class MetadataAssembler
         {
             hash.AppendData(Encoding.ASCII.GetBytes(instance.SopInstanceUid));
             hash.AppendData(instance.Sha256);
+            // The stored JSON too: the same bytes indexed under other settings (bulk data threshold) give other JSON.
+            hash.AppendData(instance.MetadataJson);
         }
         return "\"" + Convert.ToBase64String(hash.GetHashAndReset()).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
     }

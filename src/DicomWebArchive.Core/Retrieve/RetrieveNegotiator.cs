@@ -19,7 +19,10 @@ public sealed record InstanceRepresentation(RetrieveShape Shape, string? Request
 /// <summary>How pixel data (frames, Pixel Data bulk data) is sent: each part's media type and the transfer syntax it is in.</summary>
 public sealed record PixelRepresentation(RetrieveShape Shape, string MediaType, string TransferSyntaxUid);
 
-/// <summary>The outcome of negotiation: a representation, or why none fits (the 406 message).</summary>
+/// <summary>
+/// The outcome of negotiation: a representation, or why none fits (the 406 message). Both are set when the
+/// representation fits only some of the data (the rest is left out, and the problem says why).
+/// </summary>
 public sealed record Negotiated<T>(T? Value, string? Problem) where T : class
 {
     public static Negotiated<T> Fail(string problem) => new(null, problem);
@@ -41,6 +44,7 @@ public static class RetrieveNegotiator
         ArgumentNullException.ThrowIfNull(ranges);
         ArgumentNullException.ThrowIfNull(stored);
         string? problem = null;
+        InstanceRepresentation? partial = null;
         foreach (var range in ranges)
         {
             RetrieveShape shape;
@@ -76,8 +80,17 @@ public static class RetrieveNegotiator
             {
                 return new(candidate, null);
             }
+            if (missing.Count < stored.Count && shape != RetrieveShape.SinglePart)
+            {
+                partial ??= candidate;
+            }
             problem ??= $"Transfer syntax {range.TransferSyntax} is not available: the data is stored as {Describe(missing)}; ask for transfer-syntax=* or the stored UID"
                 + (missing.All(s => !s.IsEncapsulated) ? $" or {TransferSyntax.ExplicitVRLittleEndian.Uid}." : ".");
+        }
+        if (partial is not null)
+        {
+            // Some instances fit the best range that fits any: send those (206) and say what was left out (§10.4.3).
+            return new(partial, problem);
         }
         return Negotiated<InstanceRepresentation>.Fail(problem ?? $"Instances are available as multipart/related; type=\"{Dicom}\", {Dicom} (one instance) or {Zip}.");
     }

@@ -66,9 +66,9 @@ internal sealed class BlobTeeStream : Stream
     public override int Read(Span<byte> buffer)
     {
         // Synchronous reads are rare (the reader is async); route them through the async path to keep one code path.
-        byte[] rented = new byte[buffer.Length];
-        int count = ReadAsync(rented, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        rented.AsSpan(0, count).CopyTo(buffer);
+        byte[] copy = new byte[buffer.Length];
+        int count = ReadAsync(copy, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        copy.AsSpan(0, count).CopyTo(buffer);
         return count;
     }
 

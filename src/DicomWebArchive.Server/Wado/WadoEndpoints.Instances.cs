@@ -31,6 +31,12 @@ internal static partial class WadoEndpoints
         }
 
         var response = context.Response;
+        if (negotiated.Problem is { } omitted)
+        {
+            records = records.Where(r => representation.TargetFor(Syntax(r)) is not null).ToList();
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.Append(HeaderNames.Warning, $"299 {ServiceRoot(context.Request).TrimEnd('/')}: \"{omitted.Replace("\"", "'", StringComparison.Ordinal)} Those instances were left out.\"");
+        }
         switch (representation.Shape)
         {
             case RetrieveShape.SinglePart:
@@ -55,11 +61,17 @@ internal static partial class WadoEndpoints
                 string boundary = MultipartWriter.NewBoundary();
                 response.ContentType = MultipartWriter.ContentType(DicomMediaType, boundary);
                 var multipart = new MultipartWriter(response.BodyWriter, boundary);
-                foreach (var record in records)
+                var targets = records.Select(r => representation.TargetFor(Syntax(r))!).ToList();
+                var headers = targets.Select(t => multipart.PartHeader($"{DicomMediaType}; transfer-syntax={t.Uid}", null)).ToList();
+                if (records.Select(Syntax).SequenceEqual(targets))
                 {
-                    var target = representation.TargetFor(Syntax(record))!;
-                    multipart.BeginPart($"{DicomMediaType}; transfer-syntax={target.Uid}", null);
-                    await WriteInstanceAsync(response, blobs, record, target, cancellationToken);
+                    // Everything goes out as stored: the length is known, and the body needs no chunked framing.
+                    response.ContentLength = multipart.BodyLength(headers, records.Sum(r => r.Size));
+                }
+                for (int i = 0; i < records.Count; i++)
+                {
+                    multipart.BeginPart(headers[i]);
+                    await WriteInstanceAsync(response, blobs, records[i], targets[i], cancellationToken);
                     multipart.EndPart();
                 }
                 await multipart.CloseAsync(cancellationToken);

@@ -50,6 +50,19 @@ public sealed class RetrieveNegotiatorTests
         Assert.That(result.Problem, Does.Contain(Jpeg2000));
     }
 
+    [Test]
+    public void NegotiateInstances_OnlySomeConvertible_PartialWithProblem()
+    {
+        var result = RetrieveNegotiator.NegotiateInstances(
+            MediaRange.ParseList("multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.1", null),
+            [TransferSyntax.ImplicitVRLittleEndian, TransferSyntax.Lookup(Jpeg2000)], false);
+
+        Assert.That(result.Value, Is.Not.Null);
+        Assert.That(result.Value!.TargetFor(TransferSyntax.ImplicitVRLittleEndian), Is.EqualTo(TransferSyntax.ExplicitVRLittleEndian));
+        Assert.That(result.Value.TargetFor(TransferSyntax.Lookup(Jpeg2000)), Is.Null);
+        Assert.That(result.Problem, Does.Contain(Jpeg2000));
+    }
+
     private static IEnumerable<TestCaseData> PixelCases()
     {
         yield return new TestCaseData("multipart/related; type=\"application/octet-stream\"; transfer-syntax=*", Jpeg2000, RetrieveShape.Multipart, "image/jp2").SetName("OhifAccept_Jpeg2000_StoredCodestream");

@@ -132,6 +132,28 @@ public sealed class WadoHostileInputTests
         Assert.That(Detail(body), Does.Contain("application/zip"));
     }
 
+    [Test]
+    public async Task Study_SyntaxOnlySomeInstancesHave_206WithTheOthersAndWarning()
+    {
+        const string study = "1.2.826.0.1.3680043.10.543.7";
+        var native = new TestDicom(study, study + ".1", study + ".1.1").ToArray();
+        var rle = new TestDicom(study, study + ".1", study + ".1.2").ToArray();
+        // The same data set declared as RLE Lossless (an encapsulated syntax, same length UID): stored, never decompressed.
+        int at = rle.AsSpan().IndexOf("1.2.840.10008.1.2.1\0"u8);
+        "1.2.840.10008.1.2.5\0"u8.CopyTo(rle.AsSpan(at));
+        var stored = await StowRequests.PostAsync(_client, StowRequests.Multipart([native, rle]));
+        Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
+
+        using var response = await _client.SendAsync(WadoResponses.Get($"/dicomweb/studies/{study}", "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1"));
+        var parts = await WadoResponses.ReadPartsAsync(response);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(206));
+        Assert.That(parts, Has.Count.EqualTo(1));
+        native.AsSpan(0, 128).Clear();
+        Assert.That(parts[0].Body, Is.EqualTo(native), "the native instance, as stored (preamble zeroed)");
+        Assert.That(string.Join(' ', response.Headers.GetValues("Warning")), Does.Contain("1.2.840.10008.1.2.5").And.Contain("left out"));
+    }
+
     [TestCase("/dicomweb/studies/1.2.x")]
     [TestCase("/dicomweb/studies/01.2/metadata")]
     [TestCase($"/dicomweb/studies/{Study}/series/1..2")]
