@@ -67,7 +67,8 @@ internal static class DicomJsonNumber
             fraction.CopyTo(destination[written..]);
             written += fraction.Length;
         }
-        if (i < text.Length && text[i] is 'e' or 'E')
+        bool hasExponent = i < text.Length && text[i] is 'e' or 'E';
+        if (hasExponent)
         {
             int exponentStart = i++;
             if (i < text.Length && text[i] is '+' or '-')
@@ -90,6 +91,8 @@ internal static class DicomJsonNumber
         {
             return false;
         }
-        return double.TryParse(destination[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value);
+        // At most 64 digits without an exponent always fit a double; only an exponent can overflow it.
+        return !hasExponent
+            || (double.TryParse(destination[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value));
     }
 }
