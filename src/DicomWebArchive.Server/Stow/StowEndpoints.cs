@@ -106,6 +106,12 @@ internal static partial class StowEndpoints
         {
             results.Add(broken);
         }
+        var logger = loggers.CreateLogger(typeof(StowEndpoints));
+        foreach (var failed in results.Where(o => !o.IsStored))
+        {
+            // Reason and cause only: UIDs and values can carry patient data.
+            LogRefused(logger, failed.FailureReason!.Value, failed.Message);
+        }
         return new StoreResponse(results, study, StoreResponse.DicomWebRoot(request), format.Value);
     }
 
@@ -157,6 +163,9 @@ internal static partial class StowEndpoints
 
     private static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance refused with failure reason {Reason:X4}: {Cause}")]
+    private static partial void LogRefused(ILogger logger, ushort reason, string? cause);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store request ended by the client after {Stored} instance(s) were stored")]
     private static partial void LogClientGone(ILogger logger, int stored);
