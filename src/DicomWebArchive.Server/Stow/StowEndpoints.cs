@@ -34,6 +34,10 @@ internal static partial class StowEndpoints
     private static async Task<IResult> StoreAsync(HttpContext context, string? study, StoreService store, ILoggerFactory loggers)
     {
         var request = context.Request;
+        if (study is not null && !UidSyntax.IsValid(study))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The study in the URL is not a valid Study Instance UID.");
+        }
         var format = StoreResponse.Negotiate(request.Headers.Accept);
         if (format is null)
         {
