@@ -46,6 +46,22 @@ public sealed class StowCorpusTests
         }
     }
 
+    // Text decoded per Specific Character Set (ISO 2022 included) must match pydicom's; compared where the study has one instance.
+    private static void AssertAttributes(List<CorpusEntry> valid, ArchiveInspector archive)
+    {
+        var studies = archive.Query<(string, string?, string?, string?, string?)>(
+            "SELECT study_instance_uid, patient_name, patient_id, study_description, study_date FROM study").ToDictionary(r => r.Item1);
+        var series = archive.Query<(string, string?)>("SELECT series_instance_uid, modality FROM series").ToDictionary(r => r.Item1, r => r.Item2);
+        foreach (var entry in valid.Where(e => valid.Count(other => other.Study == e.Study) == 1))
+        {
+            var study = studies[entry.Study!];
+            // Trailing empty component groups ("Wang^XiaoDong=王^小東=") are insignificant (PS3.5 §6.2.1); pydicom drops them.
+            Assert.That((study.Item2?.TrimEnd('='), study.Item3, study.Item4, study.Item5), Is.EqualTo((entry.PatientName, entry.PatientId, entry.StudyDescription, entry.StudyDate)),
+                $"{entry}: study attributes");
+            Assert.That(series[entry.Series!], Is.EqualTo(entry.Modality), $"{entry}: modality");
+        }
+    }
+
     private static readonly string[] NativeSyntaxes = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"];
 
     // Frames are byte ranges of the stored blob, which is the stream as sent: pydicom's file offsets must match.
@@ -102,6 +118,7 @@ public sealed class StowCorpusTests
             });
             AssertPixelData(entry, row);
         }
+        AssertAttributes(valid, archive);
         var ready = await client.GetAsync("/health/ready");
         Assert.That((int)ready.StatusCode, Is.EqualTo(200), "ready after the corpus");
     }
