@@ -42,7 +42,7 @@ public sealed class StowCorpusTests
 
             var result = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(round.Select(e => e.Path)));
 
-            await AssertRoundAsync(round, result, factory.Archive, client);
+            await AssertRoundAsync(round, result, factory.Archive, client, () => factory.Log.ToString());
         }
     }
 
@@ -84,11 +84,11 @@ public sealed class StowCorpusTests
         }
     }
 
-    internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client)
+    internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client, Func<string> serverLog)
     {
         var valid = round.Where(e => e.Stored).ToList();
         var broken = round.Where(e => !e.Stored).ToList();
-        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), result.ToString);
+        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), () => $"{result}\nserver log:\n{serverLog()}");
         Assert.That(result.Referenced.Select(r => r.SopInstance).Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "stored instances");
         Assert.That(result.Failed, Has.Count.EqualTo(broken.Count), "failed instances");
 

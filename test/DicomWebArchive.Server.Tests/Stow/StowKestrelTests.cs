@@ -33,7 +33,7 @@ public sealed class StowKestrelTests
         var round = StowCorpusTests.Rounds()[0];
         var result = await StowRequests.PostAsync(_client, StowRequests.MultipartFiles(round.Select(e => e.Path)));
 
-        await StowCorpusTests.AssertRoundAsync(round, result, _server.Archive, _client);
+        await StowCorpusTests.AssertRoundAsync(round, result, _server.Archive, _client, () => _server.Output);
     }
 
     [Test, Order(2)]
