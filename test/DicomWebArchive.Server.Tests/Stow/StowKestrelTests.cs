@@ -22,8 +22,12 @@ public sealed class StowKestrelTests
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _client.Dispose();
-        await _server.DisposeAsync();
+        // Also runs when start-up failed: then there is no server or client, but the directory must go.
+        _client?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
         TestPaths.DeleteDirectory(_dataDirectory);
     }
 
