@@ -34,6 +34,10 @@ internal static partial class StowEndpoints
     private static async Task<IResult> StoreAsync(HttpContext context, string? study, StoreService store, ILoggerFactory loggers)
     {
         var request = context.Request;
+        if (study is not null && !UidSyntax.IsValid(study))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The study in the URL is not a valid Study Instance UID.");
+        }
         var format = StoreResponse.Negotiate(request.Headers.Accept);
         if (format is null)
         {
@@ -46,6 +50,7 @@ internal static partial class StowEndpoints
                 "Send multipart/related; type=\"application/dicom\" or application/dicom.");
         }
 
+        var logger = loggers.CreateLogger(typeof(StowEndpoints));
         var aborted = context.RequestAborted;
         var outcomes = new List<Task<StoreOutcome>>();
         StoreOutcome? broken = null;
@@ -70,7 +75,7 @@ internal static partial class StowEndpoints
                 {
                     return Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related Content-Type has no boundary parameter.");
                 }
-                await StorePartsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, study, store, outcomes, aborted);
+                await StorePartsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, study, store, outcomes, logger, aborted);
             }
             else
             {
@@ -82,7 +87,7 @@ internal static partial class StowEndpoints
         {
             // The client went away: the part in flight was removed, nobody is left to answer.
             var finished = await GatherAsync(outcomes);
-            LogClientGone(loggers.CreateLogger(typeof(StowEndpoints)), finished.Count(o => o.IsStored));
+            LogClientGone(logger, finished.Count(o => o.IsStored));
             return Results.Empty;
         }
         catch (BadHttpRequestException ex)
@@ -106,13 +111,18 @@ internal static partial class StowEndpoints
         {
             results.Add(broken);
         }
+        foreach (var failed in results.Where(o => !o.IsStored))
+        {
+            // Reason and cause only: UIDs and values can carry patient data.
+            LogRefused(logger, failed.FailureReason!.Value, failed.Message);
+        }
         return new StoreResponse(results, study, StoreResponse.DicomWebRoot(request), format.Value);
     }
 
     // Bounds the blobs being made durable and indexed per request while later parts are read.
     private const int CompletionsInFlight = 4;
 
-    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<Task<StoreOutcome>> outcomes, CancellationToken cancellationToken)
+    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<Task<StoreOutcome>> outcomes, ILogger logger, CancellationToken cancellationToken)
     {
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
@@ -124,16 +134,27 @@ internal static partial class StowEndpoints
             }
             var received = await store.ReceiveAsync(section.Body, study, cancellationToken);
             // The fsyncs and the index commit of this part overlap with receiving the next one; the answer waits for all.
-            outcomes.Add(Task.Run(async () =>
-            {
-                await using (received)
-                {
-                    return await received.CompleteAsync(cancellationToken);
-                }
-            }, CancellationToken.None));
+            outcomes.Add(Task.Run(() => CompleteAsync(received, logger, cancellationToken), CancellationToken.None));
             if (outcomes.Count(t => !t.IsCompleted) >= CompletionsInFlight)
             {
                 await Task.WhenAny(outcomes.Where(t => !t.IsCompleted));
+            }
+        }
+    }
+
+    // A fault of one part's completion is that part's failure: the others may be stored and the client must learn which.
+    private static async Task<StoreOutcome> CompleteAsync(ReceivedInstance received, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using (received)
+        {
+            try
+            {
+                return await received.CompleteAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
+            {
+                LogCompletionFault(logger, ex);
+                return new StoreOutcome { FailureReason = StoreFailureReason.ProcessingFailure, Message = "The instance could not be stored." };
             }
         }
     }
@@ -157,6 +178,12 @@ internal static partial class StowEndpoints
 
     private static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing an instance failed unexpectedly")]
+    private static partial void LogCompletionFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance refused with failure reason {Reason:X4}: {Cause}")]
+    private static partial void LogRefused(ILogger logger, ushort reason, string? cause);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store request ended by the client after {Stored} instance(s) were stored")]
     private static partial void LogClientGone(ILogger logger, int stored);

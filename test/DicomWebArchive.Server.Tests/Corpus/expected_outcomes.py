@@ -1,6 +1,7 @@
 """Independent oracle for the STOW corpus tests: for every file, whether a Part 10 archive must accept it.
 
-Prints one JSON object per line: {"path", "sop", "study", "series", "sop_class", "stored", "reason"}, plus
+Prints one JSON object per line: {"path", "sop", "study", "series", "sop_class", "patient_name", "patient_id",
+"study_description", "modality", "study_date", "stored", "reason"}, plus
 "pixel_offset" (file offset of the Pixel Data value), "frames" and "transfer_syntax" when there is Pixel Data. A file must be
 stored when pydicom reads it as Part 10 (preamble + meta), every element parses, no value is cut short by the end of
 the file (pydicom reads such values silently, so their declared lengths are checked here), and the UIDs that name
@@ -37,8 +38,17 @@ def frame_count(ds):
 
 
 def ids(ds):
-    return {k: (str(ds.get(v)) if ds.get(v) is not None else None)
-            for k, v in (("sop", "SOPInstanceUID"), ("study", "StudyInstanceUID"), ("series", "SeriesInstanceUID"), ("sop_class", "SOPClassUID"))}
+    found = {k: (str(ds.get(v)) if ds.get(v) is not None else None)
+             for k, v in (("sop", "SOPInstanceUID"), ("study", "StudyInstanceUID"), ("series", "SeriesInstanceUID"), ("sop_class", "SOPClassUID"))}
+    # Decoded per Specific Character Set by pydicom; absent or empty values are null, as the index stores them.
+    for key, keyword in (("patient_name", "PatientName"), ("patient_id", "PatientID"), ("study_description", "StudyDescription"),
+                         ("modality", "Modality"), ("study_date", "StudyDate")):
+        try:
+            value = ds.get(keyword)
+            found[key] = str(value) if value not in (None, "") else None
+        except Exception:  # noqa: BLE001 - undecodable values are left out of the comparison
+            found[key] = None
+    return found
 
 
 def outcome(path):

@@ -42,7 +42,23 @@ public sealed class StowCorpusTests
 
             var result = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(round.Select(e => e.Path)));
 
-            await AssertRoundAsync(round, result, factory.Archive, client);
+            await AssertRoundAsync(round, result, factory.Archive, client, () => factory.Log.ToString());
+        }
+    }
+
+    // Text decoded per Specific Character Set (ISO 2022 included) must match pydicom's; compared where the study has one instance.
+    private static void AssertAttributes(List<CorpusEntry> valid, ArchiveInspector archive)
+    {
+        var studies = archive.Query<(string, string?, string?, string?, string?)>(
+            "SELECT study_instance_uid, patient_name, patient_id, study_description, study_date FROM study").ToDictionary(r => r.Item1);
+        var series = archive.Query<(string, string?)>("SELECT series_instance_uid, modality FROM series").ToDictionary(r => r.Item1, r => r.Item2);
+        foreach (var entry in valid.Where(e => valid.Count(other => other.Study == e.Study) == 1))
+        {
+            var study = studies[entry.Study!];
+            // Trailing empty component groups ("Wang^XiaoDong=王^小東=") are insignificant (PS3.5 §6.2.1); pydicom drops them.
+            Assert.That((study.Item2?.TrimEnd('='), study.Item3, study.Item4, study.Item5), Is.EqualTo((entry.PatientName, entry.PatientId, entry.StudyDescription, entry.StudyDate)),
+                $"{entry}: study attributes");
+            Assert.That(series[entry.Series!], Is.EqualTo(entry.Modality), $"{entry}: modality");
         }
     }
 
@@ -68,11 +84,11 @@ public sealed class StowCorpusTests
         }
     }
 
-    internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client)
+    internal static async Task AssertRoundAsync(List<CorpusEntry> round, StoreResult result, ArchiveInspector archive, HttpClient client, Func<string> serverLog)
     {
         var valid = round.Where(e => e.Stored).ToList();
         var broken = round.Where(e => !e.Stored).ToList();
-        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), result.ToString);
+        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), () => $"{result}\nserver log:\n{serverLog()}");
         Assert.That(result.Referenced.Select(r => r.SopInstance).Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "stored instances");
         Assert.That(result.Failed, Has.Count.EqualTo(broken.Count), "failed instances");
 
@@ -102,6 +118,7 @@ public sealed class StowCorpusTests
             });
             AssertPixelData(entry, row);
         }
+        AssertAttributes(valid, archive);
         var ready = await client.GetAsync("/health/ready");
         Assert.That((int)ready.StatusCode, Is.EqualTo(200), "ready after the corpus");
     }

@@ -95,6 +95,17 @@ public sealed class StowHostileInputTests
         Assert.That(result.Failed.Single(), Is.EqualTo(((string?)TestDicom.CtImageStorage, (string?)sop, (int)StoreFailureReason.TransferSyntaxNotSupported)));
     }
 
+    [TestCase("1.2.abc")]
+    [TestCase("1.02.3")]
+    [TestCase("..%2F..%2Fetc")]
+    public async Task PostStudy_RouteStudyNotAUid_400(string study)
+    {
+        var result = await StowRequests.PostAsync(_client, StowRequests.Multipart([Valid]), $"/dicomweb/studies/{study}");
+
+        Assert.That(result.Status, Is.EqualTo(400), result.ToString);
+        Assert.That(result.ContentType, Is.EqualTo("application/problem+json"));
+    }
+
     [Test]
     public async Task PostStudies_NoBoundaryParameter_400()
     {

@@ -22,8 +22,12 @@ public sealed class StowKestrelTests
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _client.Dispose();
-        await _server.DisposeAsync();
+        // Also runs when start-up failed: then there is no server or client, but the directory must go.
+        _client?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
         TestPaths.DeleteDirectory(_dataDirectory);
     }
 
@@ -33,7 +37,7 @@ public sealed class StowKestrelTests
         var round = StowCorpusTests.Rounds()[0];
         var result = await StowRequests.PostAsync(_client, StowRequests.MultipartFiles(round.Select(e => e.Path)));
 
-        await StowCorpusTests.AssertRoundAsync(round, result, _server.Archive, _client);
+        await StowCorpusTests.AssertRoundAsync(round, result, _server.Archive, _client, () => _server.Output);
     }
 
     [Test, Order(2)]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace DicomWebArchive.Server.Tests.Support;
 
@@ -19,8 +20,12 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
 
     public ArchiveInspector Archive { get; }
 
+    /// <summary>Warnings and errors the server logged.</summary>
+    public CapturedLog Log { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Sweeper:Enabled", "false");
         foreach (var (key, value) in _settings)

@@ -5,7 +5,8 @@ namespace DicomWebArchive.Server.Tests.Support;
 
 /// <summary>What an archive must do with each pydicom corpus file, decided independently by pydicom.</summary>
 internal sealed record CorpusEntry(string Path, string? Sop, string? Study, string? Series, string? SopClass, bool Stored, string Reason,
-    long? PixelOffset = null, int? Frames = null, string? TransferSyntax = null)
+    long? PixelOffset = null, int? Frames = null, string? TransferSyntax = null,
+    string? PatientName = null, string? PatientId = null, string? StudyDescription = null, string? Modality = null, string? StudyDate = null)
 {
     public override string ToString() => System.IO.Path.GetFileName(Path);
 }
