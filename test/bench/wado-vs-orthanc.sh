@@ -123,7 +123,24 @@ mapfile -t uids <"$work/uids.txt"
 frame_urls() { # base
   for i in $(seq 1 "$ROUNDS_FRAMES"); do echo "$1/studies/$study/series/$series/instances/${uids[$(( (i * 7919) % INSTANCES ))]}/frames/1"; done
 }
-declare -A metadata frame rate
+# Aggregate MB/s of CLIENTS concurrent series retrievals, each client fetching the series ROUNDS_RETRIEVE times.
+parallel_rate() { # base
+  local start end bytes=0 size
+  start=$(date +%s.%N)
+  for c in $(seq 1 "$CLIENTS"); do
+    (for _ in $(seq 1 "$ROUNDS_RETRIEVE"); do
+       curl -s -o /dev/null -H 'Accept: multipart/related; type="application/dicom"' -w '%{size_download}\n' "$1/studies/$study/series/$series"
+     done) >"$work/parallel-$c.txt" &
+  done
+  wait
+  end=$(date +%s.%N)
+  for c in $(seq 1 "$CLIENTS"); do
+    while read -r size; do bytes=$((bytes + size)); done <"$work/parallel-$c.txt"
+  done
+  awk "BEGIN { print $bytes / ($end - $start) / 1048576 }"
+}
+CLIENTS=${CLIENTS:-4}
+declare -A metadata frame rate parallel
 for name in dwa orthanc; do
   base=${!name}
   timed "application/dicom+json" "$base/studies/$study/series/$series/metadata" >/dev/null   # warm-up
@@ -136,10 +153,31 @@ for name in dwa orthanc; do
   out=$(timed 'multipart/related; type="application/dicom"' $(for _ in $(seq 1 "$ROUNDS_RETRIEVE"); do echo "$base/studies/$study/series/$series"; done))
   check <<<"$out"
   rate[$name]=$(awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }' <<<"$out")
+  parallel[$name]=$(parallel_rate "$base")
 done
+
+# The ceiling of this client on this machine: the same bytes from a bare server that only calls sendfile().
+head -c "$(awk '{ s += $2 } END { print int(s / NR) }' <<<"$out")" /dev/zero >"$work/ceiling.bin"
+/usr/bin/python3 - "$work/ceiling.bin" <<'PY' &
+import os, socket, sys
+server = socket.create_server(("127.0.0.1", 18383))
+size = os.path.getsize(sys.argv[1])
+while True:
+    client, _ = server.accept()
+    client.recv(65536)
+    client.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n".encode())
+    with open(sys.argv[1], "rb") as body:
+        client.sendfile(body)
+    client.close()
+PY
+pids+=($!)
+sleep 0.5
+ceiling=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total} %{size_download}\n' http://127.0.0.1:18383/; done | awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }')
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
 printf '\n%-34s %14s %14s %10s\n' "1,000-instance series" "DicomWebArchive" "Orthanc" "ratio"
 printf '%-34s %14.2f %14.2f %9.1fx\n' "series metadata p50 (ms)" "${metadata[dwa]}" "${metadata[orthanc]}" "$(awk "BEGIN { print ${metadata[orthanc]} / ${metadata[dwa]} }")"
 printf '%-34s %14.3f %14.3f %9.1fx\n' "single frame p50 (ms)" "${frame[dwa]}" "${frame[orthanc]}" "$(awk "BEGIN { print ${frame[orthanc]} / ${frame[dwa]} }")"
 printf '%-34s %14.1f %14.1f %9.1fx\n' "series retrieve (MB/s, best of $ROUNDS_RETRIEVE)" "${rate[dwa]}" "${rate[orthanc]}" "$(awk "BEGIN { print ${rate[dwa]} / ${rate[orthanc]} }")"
+printf '%-34s %14.1f   (bare sendfile server, same client: the most any server can show here)\n' "series retrieve ceiling (MB/s)" "$ceiling"
+printf '%-34s %14.1f %14.1f %9.1fx\n' "series retrieve, $CLIENTS clients (MB/s)" "${parallel[dwa]}" "${parallel[orthanc]}" "$(awk "BEGIN { print ${parallel[dwa]} / ${parallel[orthanc]} }")"

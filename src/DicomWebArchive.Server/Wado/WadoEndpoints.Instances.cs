@@ -111,13 +111,13 @@ internal static partial class WadoEndpoints
             var pipe = response.BodyWriter;
             while (true)
             {
-                int read = await blob.ReadAsync(pipe.GetMemory(64 * 1024), cancellationToken);
+                int read = await blob.ReadAsync(pipe.GetMemory(256 * 1024), cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
                 pipe.Advance(read);
-                if (pipe.UnflushedBytes >= 256 * 1024)
+                if (pipe.UnflushedBytes >= 1024 * 1024)
                 {
                     await pipe.FlushAsync(cancellationToken);
                 }
