@@ -60,6 +60,7 @@ queries=(
   "/studies?AccessionNumber=$accession"
   "/studies?StudyDate=20200101-20200131&limit=101"
   "/studies?ModalitiesInStudy=MG&limit=101"
+  "/studies?ModalitiesInStudy=OT&limit=101"
   "/studies?limit=101"
   "/studies?PatientName=*nov*&limit=101&offset=0&fuzzymatching=false&includefield=00081030,00080060,00080090,00100030"
 )

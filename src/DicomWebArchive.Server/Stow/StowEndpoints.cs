@@ -135,9 +135,11 @@ internal static partial class StowEndpoints
             var received = await store.ReceiveAsync(section.Body, study, cancellationToken);
             // The fsyncs and the index commit of this part overlap with receiving the next one; the answer waits for all.
             outcomes.Add(Task.Run(() => CompleteAsync(received, logger, cancellationToken), CancellationToken.None));
-            if (outcomes.Count(t => !t.IsCompleted) >= CompletionsInFlight)
+            // One snapshot: a completion finishing between counting and waiting must not leave WhenAny nothing to wait for.
+            var pending = outcomes.Where(t => !t.IsCompleted).ToArray();
+            if (pending.Length >= CompletionsInFlight)
             {
-                await Task.WhenAny(outcomes.Where(t => !t.IsCompleted));
+                await Task.WhenAny(pending);
             }
         }
     }

@@ -14,16 +14,29 @@ namespace DicomWebArchive.Storage.Index;
 /// </summary>
 internal sealed class QidoSql
 {
+    /// <summary>Below this many series of a modality, matching drives from the series index instead of scanning studies.</summary>
+    public const int RareModalitySeries = 1000;
+
     private readonly ISqlDialect _dialect;
+    private readonly bool _rareModalities;
     private readonly StringBuilder _where = new();
     private readonly DynamicParameters _parameters = new();
     private int _next;
 
-    private QidoSql(ISqlDialect dialect) => _dialect = dialect;
-
-    public static (string Sql, DynamicParameters Parameters) Build(QidoQuery query, ISqlDialect dialect, bool withMetadata)
+    private QidoSql(ISqlDialect dialect, bool rareModalities)
     {
-        var builder = new QidoSql(dialect);
+        _dialect = dialect;
+        _rareModalities = rareModalities;
+    }
+
+    /// <param name="rareModalities">
+    /// The modalities asked for have fewer than <see cref="RareModalitySeries"/> series (see <see cref="RareModalityProbe"/>):
+    /// studies are then found through the series index, which stays fast when few or none match. Otherwise studies are
+    /// walked newest first and each is checked, which finds a page of a common modality at once.
+    /// </param>
+    public static (string Sql, DynamicParameters Parameters) Build(QidoQuery query, ISqlDialect dialect, bool withMetadata, bool rareModalities = false)
+    {
+        var builder = new QidoSql(dialect, rareModalities);
         return (builder.Compose(query, withMetadata), builder._parameters);
     }
 
@@ -111,6 +124,11 @@ internal sealed class QidoSql
             ? "SELECT 1 FROM series xs WHERE xs.study_id = st.id AND "
             : "SELECT 1 FROM instance xi JOIN series xs ON xs.id = xi.series_id WHERE xs.study_id = st.id AND ";
         var column = modality ? "xs.modality" : "xi.sop_class_uid";
+        if (modality && _rareModalities && match is SingleValueMatch or ValueListMatch)
+        {
+            var values = match is SingleValueMatch one ? [one.Value] : ((ValueListMatch)match).Values;
+            return $"st.id IN (SELECT xs.study_id FROM series xs WHERE xs.modality IN ({string.Join(", ", values.Select(Bind))}))";
+        }
         return match switch
         {
             SingleValueMatch single => $"EXISTS ({from}{column} = {Bind(single.Value)})",
@@ -120,6 +138,30 @@ internal sealed class QidoSql
             EmptyValueMatch => $"({Column(match.Attribute)} IS NULL OR {Column(match.Attribute)} = '')",
             _ => throw new NotSupportedException(match.GetType().Name),
         };
+    }
+
+    /// <summary>
+    /// A query counting, up to <see cref="RareModalitySeries"/>, the series of the modalities a search asks for; null when
+    /// the search matches no modality by value.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters)? RareModalityProbe(QidoQuery query, ISqlDialect dialect)
+    {
+        var values = query.Matches.FirstOrDefault(m => m.Attribute == QueryAttributes.ModalitiesInStudy) switch
+        {
+            SingleValueMatch one => [one.Value],
+            ValueListMatch list => list.Values,
+            _ => null,
+        };
+        if (values is null)
+        {
+            return null;
+        }
+        var builder = new QidoSql(dialect, false);
+        var names = string.Join(", ", values.Select(builder.Bind));
+        builder._parameters.Add("probe", RareModalitySeries);
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM series WHERE modality IN ({names}) ORDER BY modality {dialect.Paging("probe", "zero")}) x";
+        builder._parameters.Add("zero", 0);
+        return (sql, builder._parameters);
     }
 
     private string Range(string column, QueryAttribute attribute, RangeMatch range)

@@ -9,10 +9,16 @@ public sealed partial class SqlIndexStore : IQueryIndex
     {
         ArgumentNullException.ThrowIfNull(query);
         var withMetadata = QidoResultWriter.NeedsMetadata(query);
-        var (sql, parameters) = QidoSql.Build(query, _database.Dialect, withMetadata);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            var rareModalities = false;
+            if (QidoSql.RareModalityProbe(query, _database.Dialect) is var (probe, probeParameters))
+            {
+                var series = await connection.ExecuteScalarAsync<long>(new CommandDefinition(probe, probeParameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                rareModalities = series < QidoSql.RareModalitySeries;
+            }
+            var (sql, parameters) = QidoSql.Build(query, _database.Dialect, withMetadata, rareModalities);
             var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var results = new List<QueryRow>();
             foreach (IDictionary<string, object?> row in rows)

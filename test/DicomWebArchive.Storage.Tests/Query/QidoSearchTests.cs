@@ -119,6 +119,30 @@ public sealed class QidoSearchTests
         Assert.That(rows.Select(r => (string)r.Columns["PatientID"]!), Is.EquivalentTo(expected));
     }
 
+    /// <summary>Rare modalities drive from the series index, common ones walk studies; both plans give the same answer.</summary>
+    [TestCase("ModalitiesInStudy=CT", "P1", "P3", "P7")]
+    [TestCase("ModalitiesInStudy=CT,MR", "P1", "P2", "P3", "P7")]
+    [TestCase("ModalitiesInStudy=CT\\MR&multiplevaluematching=true", "P7")]
+    [TestCase("ModalitiesInStudy=OT")]
+    [TestCase("ModalitiesInStudy=PT&StudyDate=20200101-", "P1")]
+    public async Task Build_EitherModalityPlan_SameStudies(string query, params string[] expected)
+    {
+        var parsed = Parse(QueryLevel.Study, null, null, query);
+        var probe = QidoSql.RareModalityProbe(parsed, SqliteDialect.Instance);
+        await using var connection = new SqliteConnection($"Data Source={_temp.Combine("index.db")}");
+        await connection.OpenAsync();
+        if (probe is var (probeSql, probeParameters))
+        {
+            Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, probeSql, probeParameters), Is.LessThan(QidoSql.RareModalitySeries));
+        }
+        foreach (var rare in new[] { false, true })
+        {
+            var (sql, parameters) = QidoSql.Build(parsed, SqliteDialect.Instance, withMetadata: false, rareModalities: rare);
+            var ids = (await Dapper.SqlMapper.QueryAsync<string>(connection, $"SELECT PatientID FROM ({sql})", parameters)).ToList();
+            Assert.That(ids, Is.EquivalentTo(expected), $"rareModalities={rare}: {sql}");
+        }
+    }
+
     [Test]
     public async Task SearchAsync_SeriesOfAllStudies_MatchesModality()
     {

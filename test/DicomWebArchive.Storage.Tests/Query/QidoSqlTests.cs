@@ -1,0 +1,54 @@
+using DicomWebArchive.Core.Query;
+using DicomWebArchive.Storage.Index;
+using Microsoft.Extensions.Primitives;
+
+namespace DicomWebArchive.Storage.Tests.Query;
+
+/// <summary>The QIDO SELECT in each dialect; SQLite runs it in <see cref="QidoSearchTests"/>, the others are checked as text here.</summary>
+public sealed class QidoSqlTests
+{
+    private static QidoQuery Ohif() => new QidoQueryParser(100, 1000, "http://x").Parse(QueryLevel.Study, null, null,
+        new Dictionary<string, StringValues>
+        {
+            ["PatientName"] = "*o'b[r]_en%*",
+            ["ModalitiesInStudy"] = "CT",
+            ["StudyDate"] = "20200101-20201231",
+            ["limit"] = "101",
+        },
+        _ => null);
+
+    [Test]
+    public void Build_SqlServer_PagesWithOffsetFetchAndEscapesLikeBrackets()
+    {
+        var (sql, parameters) = QidoSql.Build(Ohif(), SqlServerDialect.Instance, withMetadata: false);
+        Assert.That(sql, Does.EndWith("ORDER BY st.id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY"));
+        Assert.That(sql, Does.Contain("st.patient_name_normalized LIKE @p0 ESCAPE '\\'"));
+        Assert.That(parameters.Get<string>("p0"), Is.EqualTo("%O'B\\[R]\\_EN\\%%"));
+        Assert.That(sql, Does.Contain("EXISTS (SELECT 1 FROM series xs WHERE xs.study_id = st.id AND xs.modality = @p1)"));
+        Assert.That(sql, Does.Contain("st.study_date >= @p2 AND st.study_date <= @p3"));
+        Assert.That(sql, Does.Not.Contain("O'B"), "values travel only as parameters");
+    }
+
+    [Test]
+    public void Build_PostgreSql_PagesWithLimitOffsetAndKeepsBrackets()
+    {
+        var (sql, parameters) = QidoSql.Build(Ohif(), PostgreSqlDialect.Instance, withMetadata: false);
+        Assert.That(sql, Does.EndWith("ORDER BY st.id DESC LIMIT @limit OFFSET @offset"));
+        Assert.That(parameters.Get<string>("p0"), Is.EqualTo("%O'B[R]\\_EN\\%%"));
+    }
+
+    [Test]
+    public void Build_RareModality_DrivesFromSeriesIndex()
+    {
+        var (sql, _) = QidoSql.Build(Ohif(), SqlServerDialect.Instance, withMetadata: false, rareModalities: true);
+        Assert.That(sql, Does.Contain("st.id IN (SELECT xs.study_id FROM series xs WHERE xs.modality IN (@p1))"));
+    }
+
+    [Test]
+    public void RareModalityProbe_SqlServer_OrdersBeforeFetch()
+    {
+        var (sql, parameters) = QidoSql.RareModalityProbe(Ohif(), SqlServerDialect.Instance)!.Value;
+        Assert.That(sql, Is.EqualTo("SELECT COUNT(*) FROM (SELECT 1 AS one FROM series WHERE modality IN (@p0) ORDER BY modality OFFSET @zero ROWS FETCH NEXT @probe ROWS ONLY) x"));
+        Assert.That(parameters.Get<int>("probe"), Is.EqualTo(QidoSql.RareModalitySeries));
+    }
+}
