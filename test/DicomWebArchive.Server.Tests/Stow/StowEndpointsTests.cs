@@ -81,6 +81,20 @@ public sealed class StowEndpointsTests
         Assert.That(seriesCounts, Is.EqualTo(new[] { 1L, 2L }));
     }
 
+    /// <summary>Many tiny parts make completions finish while later parts are read: every one is answered and stored.</summary>
+    [Test]
+    public async Task PostStudies_FiveHundredSmallParts_AllStored()
+    {
+        string study = TestDicom.NewUid(), series = TestDicom.NewUid();
+        var instances = Enumerable.Range(0, 500).Select(_ => Instance(study, series)).ToList();
+
+        var result = await StowRequests.PostAsync(_client, StowRequests.Multipart(instances));
+
+        Assert.That(result.Status, Is.EqualTo(200), result.ToString());
+        Assert.That(result.Referenced, Has.Count.EqualTo(500));
+        Assert.That(_factory.Archive.Query<long>("SELECT number_of_instances FROM study WHERE study_instance_uid = @study", new { study }).Single(), Is.EqualTo(500));
+    }
+
     [Test]
     public async Task PostStudies_UnquotedTypeAndTransferSyntaxParameter_Stored()
     {
