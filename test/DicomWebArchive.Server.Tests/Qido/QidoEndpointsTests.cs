@@ -190,6 +190,28 @@ public sealed class QidoEndpointsTests
         Assert.That(results.Single().TryGetProperty("00080060", out _), Is.True);
     }
 
+    /// <summary>Random keys and values (seeded) at every resource: answers are 200 or 400, never a server error.</summary>
+    [Test]
+    public async Task RandomQueries_NeverServerError()
+    {
+        var random = new Random(20261129);
+        string[] keys = ["PatientName", "PatientID", "StudyDate", "StudyTime", "AccessionNumber", "ModalitiesInStudy", "StudyInstanceUID",
+            "SeriesInstanceUID", "SOPInstanceUID", "SeriesNumber", "InstanceNumber", "00100010", "0020000D", "includefield", "limit", "offset",
+            "fuzzymatching", "emptyvaluematching", "multiplevaluematching", "PatientBirthTime", "Rows", "7FE00010", "ReferencedSeriesSequence.SeriesInstanceUID"];
+        string[] pieces = ["*", "?", "%", "_", "[", "]", "'", "\"", "\\", ",", "-", "^", "=", "..", "/", "1.2.3", "20200101", "2359", "all", "true", "CT",
+            "é", "山田", "\0", " ", "--", ";", "x", "0", "-1", "99999999999999999999", "00100010"];
+        string[] resources = ["/studies", "/series", "/instances", $"/studies/{_studyA}/series", $"/studies/{_studyA}/instances", $"/studies/{_studyA}/series/{_seriesA1}/instances"];
+        for (var i = 0; i < 400; i++)
+        {
+            var query = string.Join("&", Enumerable.Range(0, 1 + random.Next(4)).Select(_ =>
+                Uri.EscapeDataString(keys[random.Next(keys.Length)]) + "=" +
+                Uri.EscapeDataString(string.Concat(Enumerable.Range(0, random.Next(5)).Select(_ => pieces[random.Next(pieces.Length)])))));
+            var url = $"{Root}{resources[random.Next(resources.Length)]}?{query}";
+            using var response = await _client.GetAsync(url);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200).Or.EqualTo(400), url);
+        }
+    }
+
     [Test]
     public async Task UnsupportedAccept_Is406()
     {
