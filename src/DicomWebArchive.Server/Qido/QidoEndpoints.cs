@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Core.Query;
+using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Wado;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -52,9 +54,12 @@ internal static class QidoEndpoints
 
     private static async Task<IResult> SearchAsync(HttpContext context, IQueryIndex index, QidoOptions options, QueryLevel level, string? study, string? series)
     {
-        if (!AcceptsJson(context.Request))
+        var ranges = MediaRange.ParseList(context.Request.Headers.Accept.ToString(), context.Request.Query["accept"].ToString());
+        var xml = DicomXmlMultipart.Preferred(ranges);
+        if (!xml && !RetrieveNegotiator.AcceptsDicomJson(ranges))
         {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable", $"Search results are available as {JsonMediaType}.");
+            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable",
+                $"Search results are available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
         }
         foreach (var uid in new[] { study, series })
         {
@@ -88,17 +93,7 @@ internal static class QidoEndpoints
         {
             context.Response.Headers.Append(HeaderNames.Warning, warning);
         }
-        return new QidoResult(query, rows, serviceBase);
-    }
-
-    private static bool AcceptsJson(HttpRequest request)
-    {
-        var accept = request.Headers.Accept;
-        if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0)
-        {
-            return true;
-        }
-        return ranges.Any(range => range.MediaType.Value is "*/*" or "application/*" or JsonMediaType or "application/json");
+        return new QidoResult(query, rows, serviceBase, xml);
     }
 
     /// <summary>The absolute URL of the DICOMweb root, for RetrieveURL and Warning headers.</summary>
@@ -114,13 +109,30 @@ internal static class QidoEndpoints
 
     private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 
-    /// <summary>Streams the results as DICOM JSON.</summary>
-    private sealed class QidoResult(QidoQuery query, IReadOnlyList<QueryRow> rows, string serviceBase) : IResult
+    /// <summary>Streams the results as DICOM JSON, or as one Native DICOM Model part per result.</summary>
+    private sealed class QidoResult(QidoQuery query, IReadOnlyList<QueryRow> rows, string serviceBase, bool xml) : IResult
     {
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         public async Task ExecuteAsync(HttpContext httpContext)
         {
+            if (xml)
+            {
+                if (rows.Count == 0)
+                {
+                    httpContext.Response.StatusCode = StatusCodes.Status204NoContent; // a multipart body needs at least one part
+                    return;
+                }
+                using var json = new MemoryStream();
+                using (var jsonWriter = new Utf8JsonWriter(json, WriterOptions))
+                {
+                    QidoResultWriter.Write(jsonWriter, query, rows, serviceBase);
+                }
+                using var document = JsonDocument.Parse(json.GetBuffer().AsMemory(0, (int)json.Length));
+                httpContext.Response.StatusCode = StatusCodes.Status200OK;
+                await DicomXmlMultipart.WriteAsync(httpContext.Response, document.RootElement, httpContext.RequestAborted);
+                return;
+            }
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
             httpContext.Response.ContentType = JsonMediaType;
             await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, WriterOptions);

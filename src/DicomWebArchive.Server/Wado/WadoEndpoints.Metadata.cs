@@ -16,9 +16,12 @@ internal static partial class WadoEndpoints
         {
             return invalid;
         }
-        if (!RetrieveNegotiator.AcceptsDicomJson(AcceptedRanges(context.Request)))
+        var ranges = AcceptedRanges(context.Request);
+        bool xml = DicomXmlMultipart.Preferred(ranges);
+        if (!xml && !RetrieveNegotiator.AcceptsDicomJson(ranges))
         {
-            return Problem(StatusCodes.Status406NotAcceptable, $"Metadata is available as {JsonMediaType}.");
+            return Problem(StatusCodes.Status406NotAcceptable,
+                $"Metadata is available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
         }
         var cancellationToken = context.RequestAborted;
         var records = await FindAsync(index, study, series, instance, cancellationToken);
@@ -29,6 +32,10 @@ internal static partial class WadoEndpoints
 
         string root = ServiceRoot(context.Request);
         string etag = MetadataAssembler.ETag(records, root);
+        if (xml)
+        {
+            etag = etag.Insert(etag.Length - 1, "-xml"); // another representation, another strong validator
+        }
         var response = context.Response;
         response.Headers.ETag = etag;
         response.Headers.Vary = "Accept, Accept-Encoding";
@@ -36,6 +43,16 @@ internal static partial class WadoEndpoints
         if (IfNoneMatch(context.Request, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (xml)
+        {
+            using var json = new MemoryStream();
+            await MetadataAssembler.WriteArrayAsync(json, records, root, cancellationToken);
+            json.Position = 0;
+            using var document = await System.Text.Json.JsonDocument.ParseAsync(json, cancellationToken: cancellationToken);
+            await DicomXmlMultipart.WriteAsync(response, document.RootElement, cancellationToken);
+            return Results.Empty;
         }
 
         response.ContentType = JsonMediaType;

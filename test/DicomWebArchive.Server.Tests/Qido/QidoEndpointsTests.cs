@@ -213,6 +213,58 @@ public sealed class QidoEndpointsTests
     }
 
     [Test]
+    public async Task XmlAccept_OneNativeDicomModelPartPerResult()
+    {
+        var parts = await XmlPartsAsync($"{Root}/studies?PatientID=PID-1");
+        Assert.That(parts.Select(p => Value(p, "0020000D")), Is.EquivalentTo(new[] { _studyA, _studyB }));
+        var name = parts.Select(p => p.Root!.Elements(Native + "DicomAttribute").Single(a => a.Attribute("tag")!.Value == "00100010"))
+            .Select(a => a.Element(Native + "PersonName")!.Element(Native + "Alphabetic")!.Element(Native + "FamilyName")!.Value);
+        Assert.That(name, Is.EquivalentTo(new[] { "O'Brien", "Dvořák" }));
+    }
+
+    [Test]
+    public async Task XmlAccept_NoMatch_Is204()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Root}/studies?PatientID=nobody");
+        request.Headers.TryAddWithoutValidation("Accept", "multipart/related; type=\"application/dicom+xml\"");
+        using var response = await _client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
+    public async Task XmlAccept_SeriesMetadata_OnePartPerInstance()
+    {
+        var parts = await XmlPartsAsync($"{Root}/studies/{_studyA}/series/{_seriesA1}/metadata");
+        Assert.That(parts, Has.Count.EqualTo(2));
+        Assert.That(parts.Select(p => Value(p, "0020000E")), Is.All.EqualTo(_seriesA1));
+    }
+
+    private static readonly System.Xml.Linq.XNamespace Native = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
+
+    private async Task<List<System.Xml.Linq.XDocument>> XmlPartsAsync(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept", "multipart/related; type=\"application/dicom+xml\"");
+        using var response = await _client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var contentType = response.Content.Headers.ContentType!;
+        Assert.That(contentType.MediaType, Is.EqualTo("multipart/related"));
+        Assert.That(contentType.Parameters.Single(p => p.Name == "type").Value, Is.EqualTo("\"application/dicom+xml\""));
+        var boundary = contentType.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, await response.Content.ReadAsStreamAsync());
+        var parts = new List<System.Xml.Linq.XDocument>();
+        while (await reader.ReadNextSectionAsync() is { } section)
+        {
+            Assert.That(section.ContentType, Does.StartWith("application/dicom+xml"));
+            parts.Add(await System.Xml.Linq.XDocument.LoadAsync(section.Body, System.Xml.Linq.LoadOptions.None, CancellationToken.None));
+        }
+        return parts;
+    }
+
+    private static string? Value(System.Xml.Linq.XDocument part, string tag) =>
+        part.Root!.Elements(Native + "DicomAttribute").SingleOrDefault(a => a.Attribute("tag")!.Value == tag)?.Element(Native + "Value")?.Value;
+
+    [Test]
     public async Task UnsupportedAccept_Is406()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Root}/studies");

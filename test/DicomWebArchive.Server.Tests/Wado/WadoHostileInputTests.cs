@@ -111,7 +111,7 @@ public sealed class WadoHostileInputTests
     [TestCase("", "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")]
     [TestCase("", "text/html")]
     [TestCase("/metadata", "application/dicom")]
-    [TestCase("/metadata", "multipart/related; type=\"application/dicom+xml\"")]
+    [TestCase("/metadata", "multipart/related; type=\"application/pdf\"")]
     [TestCase("/frames/1", "image/jpeg")]
     [TestCase("/frames/1", "multipart/related; type=application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50")]
     [TestCase("/bulkdata/00431029", "image/jpeg")]
