@@ -9,31 +9,7 @@ orthanc_start() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq orthanc orthanc-dicomweb >/dev/null
   fi
   mkdir -p "$dir/storage"
-  cat > "$dir/bind-loopback.c" <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
-int bind(int fd, const struct sockaddr *addr, socklen_t len) {
-  static int (*real_bind)(int, const struct sockaddr *, socklen_t);
-  if (!real_bind) real_bind = dlsym(RTLD_NEXT, "bind");
-  if (addr && addr->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-    struct sockaddr_in copy;
-    memcpy(&copy, addr, sizeof copy);
-    copy.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return real_bind(fd, (struct sockaddr *)&copy, sizeof copy);
-  }
-  if (addr && addr->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-    struct sockaddr_in6 copy;
-    memcpy(&copy, addr, sizeof copy);
-    copy.sin6_addr = in6addr_loopback;
-    return real_bind(fd, (struct sockaddr *)&copy, sizeof copy);
-  }
-  return real_bind(fd, addr, len);
-}
-C
-  gcc -shared -fPIC -O2 -o "$dir/bind-loopback.so" "$dir/bind-loopback.c" -ldl
+  gcc -shared -fPIC -O2 -o "$dir/bind-loopback.so" "$(dirname "${BASH_SOURCE[0]}")/bind-loopback.c" -ldl
   cat > "$dir/orthanc.json" <<JSON
 {
   "Name": "bench",
