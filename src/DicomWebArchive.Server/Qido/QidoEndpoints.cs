@@ -1,3 +1,4 @@
+using DicomWebArchive.Server.Hosting;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DicomWebArchive.Core.Store;
@@ -69,7 +70,7 @@ internal static class QidoEndpoints
             }
         }
 
-        var serviceBase = ServiceBase(context.Request);
+        var serviceBase = DicomWebUrls.Root(context.Request);
         QidoQuery query;
         try
         {
@@ -94,14 +95,6 @@ internal static class QidoEndpoints
             context.Response.Headers.Append(HeaderNames.Warning, warning);
         }
         return new QidoResult(query, rows, serviceBase, xml);
-    }
-
-    /// <summary>The absolute URL of the DICOMweb root, for RetrieveURL and Warning headers.</summary>
-    internal static string ServiceBase(HttpRequest request)
-    {
-        var path = request.PathBase.Add(request.Path).Value ?? "";
-        var root = request.RouteValues.TryGetValue("study", out _) ? path[..path.IndexOf("/studies/", StringComparison.Ordinal)] : path[..path.LastIndexOf('/')];
-        return $"{request.Scheme}://{request.Host}{root}";
     }
 
     private static IResult Problem(int status, string title, string detail) =>

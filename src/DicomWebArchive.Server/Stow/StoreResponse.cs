@@ -71,14 +71,6 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
         };
     }
 
-    /// <summary>The absolute URL of the DICOMweb root of this request, without a trailing slash.</summary>
-    public static string DicomWebRoot(HttpRequest request)
-    {
-        string path = request.PathBase + request.Path;
-        int studies = path.LastIndexOf("/studies", StringComparison.Ordinal);
-        return $"{request.Scheme}://{request.Host}{path[..Math.Max(studies, 0)]}";
-    }
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

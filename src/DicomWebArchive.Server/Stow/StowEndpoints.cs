@@ -1,3 +1,4 @@
+using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Core.Store;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -116,7 +117,7 @@ internal static partial class StowEndpoints
             // Reason and cause only: UIDs and values can carry patient data.
             LogRefused(logger, failed.FailureReason!.Value, failed.Message);
         }
-        return new StoreResponse(results, study, StoreResponse.DicomWebRoot(request), format.Value);
+        return new StoreResponse(results, study, DicomWebUrls.Root(request), format.Value);
     }
 
     // Bounds the blobs being made durable and indexed per request while later parts are read.

@@ -1,3 +1,4 @@
+using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Core;
 using DicomWebArchive.Core.Blobs;
@@ -97,12 +98,7 @@ internal static partial class WadoEndpoints
         MediaRange.ParseList(request.Headers.Accept.ToString(), request.Query["accept"].ToString());
 
     /// <summary>The absolute URL of the DICOMweb root with a trailing slash (what stored BulkDataURIs are relative to).</summary>
-    internal static string ServiceRoot(HttpRequest request)
-    {
-        string path = request.PathBase.Add(request.Path).Value ?? "/";
-        int studies = path.IndexOf("/studies/", StringComparison.Ordinal);
-        return $"{request.Scheme}://{request.Host}{path[..(studies + 1)]}";
-    }
+    internal static string ServiceRoot(HttpRequest request) => DicomWebUrls.Root(request) + "/";
 
     internal static async Task<Stream> OpenBlobAsync(IBlobStore blobs, InstanceRecord record, CancellationToken cancellationToken) =>
         await blobs.OpenReadAsync(record.BlobKey, cancellationToken)
