@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using DicomWebArchive.Dicom;
+using DicomWebArchive.Dicom.Text;
 
 namespace DicomWebArchive.Core.Query;
 
@@ -224,6 +225,14 @@ public static class QidoResultWriter
         }
     }
 
+    private static void WriteGroup(Utf8JsonWriter writer, string group, string value)
+    {
+        if (value.Length > 0)
+        {
+            writer.WriteString(group, value);
+        }
+    }
+
     /// <summary>A '\'-separated string value as the JSON of its VR: PN as component groups, IS/US as numbers.</summary>
     private static void WriteStrings(Utf8JsonWriter writer, DicomVR vr, string text)
     {
@@ -234,16 +243,11 @@ public static class QidoResultWriter
         {
             if (vr == DicomVR.PN)
             {
+                var name = DicomPersonName.Parse(value);
                 writer.WriteStartObject();
-                var groups = value.Split('=');
-                string[] names = ["Alphabetic", "Ideographic", "Phonetic"];
-                for (var i = 0; i < groups.Length && i < names.Length; i++)
-                {
-                    if (groups[i].Length > 0)
-                    {
-                        writer.WriteString(names[i], groups[i]);
-                    }
-                }
+                WriteGroup(writer, "Alphabetic", name.Alphabetic);
+                WriteGroup(writer, "Ideographic", name.Ideographic);
+                WriteGroup(writer, "Phonetic", name.Phonetic);
                 writer.WriteEndObject();
             }
             else if (vr is DicomVR.IS or DicomVR.US && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
