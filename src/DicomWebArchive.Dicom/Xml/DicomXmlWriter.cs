@@ -15,6 +15,10 @@ public static class DicomXmlWriter
     private static readonly string[] NameComponents = ["FamilyName", "GivenName", "MiddleName", "NamePrefix", "NameSuffix"];
     private static readonly string[] NameGroups = ["Alphabetic", "Ideographic", "Phonetic"];
 
+    // Characters that need no look at all: printable ASCII, tab, line feed and carriage return.
+    private static readonly System.Buffers.SearchValues<char> XmlText =
+        System.Buffers.SearchValues.Create("\t\n\r" + string.Concat(Enumerable.Range(0x20, 0x5F).Select(c => (char)c)));
+
     /// <summary>One complete XML document (NativeDicomModel) for one DICOM JSON data-set object.</summary>
     public static void WriteDocument(XmlWriter xml, JsonElement dataset)
     {
@@ -46,7 +50,7 @@ public static class DicomXmlWriter
             xml.WriteAttributeString("vr", vr);
             if (creator is not null)
             {
-                xml.WriteAttributeString("privateCreator", creator);
+                xml.WriteAttributeString("privateCreator", Clean(creator));
             }
             else if (DicomDictionary.GetKeyword(tag) is { } keyword)
             {
@@ -55,6 +59,28 @@ public static class DicomXmlWriter
             WriteContent(xml, vr, attribute.Value);
             xml.WriteEndElement();
         }
+    }
+
+    /// <summary>
+    /// Stored text may hold characters XML 1.0 cannot carry (control characters sent in a DICOM string); they become
+    /// U+FFFD instead of failing the whole response.
+    /// </summary>
+    private static string Clean(string text)
+    {
+        var bad = text.AsSpan().IndexOfAnyExcept(XmlText);
+        if (bad < 0)
+        {
+            return text;
+        }
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                var pair = char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]);
+                span[i] = XmlConvert.IsXmlChar(c) || pair || (char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(source[i - 1])) ? c : '\uFFFD';
+            }
+        });
     }
 
     private static string? PrivateCreator(JsonElement dataset, DicomTag tag)
@@ -71,7 +97,7 @@ public static class DicomXmlWriter
         if (attribute.TryGetProperty("BulkDataURI", out var uri))
         {
             xml.WriteStartElement("BulkData", Namespace);
-            xml.WriteAttributeString("uri", uri.GetString());
+            xml.WriteAttributeString("uri", Clean(uri.GetString() ?? ""));
             xml.WriteEndElement();
             return;
         }
@@ -104,7 +130,7 @@ public static class DicomXmlWriter
                     WritePersonName(xml, value);
                     break;
                 default:
-                    xml.WriteString(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
+                    xml.WriteString(Clean(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()));
                     break;
             }
             xml.WriteEndElement();
@@ -125,7 +151,7 @@ public static class DicomXmlWriter
             {
                 if (components[i].Length > 0)
                 {
-                    xml.WriteElementString(NameComponents[i], Namespace, components[i]);
+                    xml.WriteElementString(NameComponents[i], Namespace, Clean(components[i]));
                 }
             }
             xml.WriteEndElement();

@@ -43,6 +43,14 @@ public sealed class DicomXmlWriterTests
     }
 
     [Test]
+    public void WriteDocument_ControlCharactersInStoredText_ReplacedNotFatal()
+    {
+        var xml = Write("""{"00081030":{"vr":"LO","Value":["CT\u0001HEAD 山田"]},"00100010":{"vr":"PN","Value":[{"Alphabetic":"Doe\u0007^Jane"}]}}""");
+        Assert.That(Attribute(xml.Root!, "00081030").Element(Native + "Value")!.Value, Is.EqualTo("CT\uFFFDHEAD 山田"));
+        Assert.That(Attribute(xml.Root!, "00100010").Descendants(Native + "FamilyName").Single().Value, Is.EqualTo("Doe\uFFFD"));
+    }
+
+    [Test]
     public void WriteDocument_NotAnObject_Throws() =>
         Assert.Throws<FormatException>(() => Write("""{"00100010":{"vr":"SQ","Value":[3]}}"""));
 
