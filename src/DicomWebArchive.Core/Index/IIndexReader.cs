@@ -16,4 +16,7 @@ public interface IIndexReader
 
     /// <summary>The instances of a study, or of one of its series, by series then Instance Number then UID.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ListInstancesAsync"/>, only what retrieving instances and metadata needs.</summary>
+    Task<IReadOnlyList<InstanceContent>> ListInstanceContentsAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken);
 }

@@ -51,6 +51,18 @@ public sealed record InstanceRecord
     public required byte[] MetadataJson { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public InstanceContent ToContent() => new()
+    {
+        StudyInstanceUid = StudyInstanceUid,
+        SeriesInstanceUid = SeriesInstanceUid,
+        SopInstanceUid = SopInstanceUid,
+        TransferSyntaxUid = TransferSyntaxUid,
+        Size = Size,
+        Sha256 = Sha256,
+        BlobKey = BlobKey,
+        MetadataJson = MetadataJson,
+    };
 }
 
 /// <summary>What the index already holds for a SOP Instance UID.</summary>

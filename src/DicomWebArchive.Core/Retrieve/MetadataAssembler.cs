@@ -17,7 +17,7 @@ public static class MetadataAssembler
     private static readonly byte[] BulkDataUriProperty = "\"BulkDataURI\":\""u8.ToArray();
 
     /// <summary>A strong validator: changes when any instance's bytes or stored metadata change, an instance comes or goes, or the URI prefix changes.</summary>
-    public static string ETag(IEnumerable<InstanceRecord> instances, string uriPrefix)
+    public static string ETag(IEnumerable<InstanceContent> instances, string uriPrefix)
     {
         ArgumentNullException.ThrowIfNull(instances);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -33,7 +33,7 @@ public static class MetadataAssembler
     }
 
     /// <summary>Writes the instances' metadata as one JSON array to <paramref name="output"/>.</summary>
-    public static async Task WriteArrayAsync(Stream output, IReadOnlyList<InstanceRecord> instances, string uriPrefix, CancellationToken cancellationToken)
+    public static async Task WriteArrayAsync(Stream output, IReadOnlyList<InstanceContent> instances, string uriPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(instances);

@@ -19,7 +19,7 @@ internal static partial class WadoEndpoints
             return invalid;
         }
         var cancellationToken = context.RequestAborted;
-        var records = await FindAsync(index, study, series, instance, cancellationToken);
+        var records = await FindContentsAsync(index, study, series, instance, cancellationToken);
         if (records.Count == 0)
         {
             return NotFound(study, series, instance);
@@ -82,7 +82,7 @@ internal static partial class WadoEndpoints
     }
 
     /// <summary>The stored bytes as they are (the preamble was zeroed at ingest), or converted from a native syntax.</summary>
-    internal static async Task WriteInstanceAsync(Stream output, IBlobStore blobs, InstanceRecord record, TransferSyntax target, CancellationToken cancellationToken)
+    internal static async Task WriteInstanceAsync(Stream output, IBlobStore blobs, InstanceContent record, TransferSyntax target, CancellationToken cancellationToken)
     {
         var stored = Syntax(record);
         if (target == stored)
@@ -97,8 +97,8 @@ internal static partial class WadoEndpoints
         await InstanceTranscoder.WriteAsync(ct => OpenBlobAsync(blobs, record, ct), stored, target, output, cancellationToken);
     }
 
-    /// <summary>As <see cref="WriteInstanceAsync(Stream, IBlobStore, InstanceRecord, TransferSyntax, CancellationToken)"/>, stored bytes read straight into the response pipe's buffers.</summary>
-    internal static async Task WriteInstanceAsync(HttpResponse response, IBlobStore blobs, InstanceRecord record, TransferSyntax target, CancellationToken cancellationToken)
+    /// <summary>As <see cref="WriteInstanceAsync(Stream, IBlobStore, InstanceContent, TransferSyntax, CancellationToken)"/>, stored bytes read straight into the response pipe's buffers.</summary>
+    internal static async Task WriteInstanceAsync(HttpResponse response, IBlobStore blobs, InstanceContent record, TransferSyntax target, CancellationToken cancellationToken)
     {
         if (target != Syntax(record))
         {
@@ -127,7 +127,7 @@ internal static partial class WadoEndpoints
     }
 
     /// <summary>One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes.</summary>
-    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceRecord> records, InstanceRepresentation representation, CancellationToken cancellationToken)
+    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceContent> records, InstanceRepresentation representation, CancellationToken cancellationToken)
     {
         // ZipArchive's asynchronous path drops the data descriptors on a non-seekable stream (the central directory
         // then points past the data); its synchronous path is right, so allow synchronous writes for this response.

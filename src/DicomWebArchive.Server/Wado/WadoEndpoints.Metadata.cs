@@ -24,7 +24,7 @@ internal static partial class WadoEndpoints
                 $"Metadata is available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
         }
         var cancellationToken = context.RequestAborted;
-        var records = await FindAsync(index, study, series, instance, cancellationToken);
+        var records = await FindContentsAsync(index, study, series, instance, cancellationToken);
         if (records.Count == 0)
         {
             return NotFound(study, series, instance);

@@ -15,7 +15,7 @@ internal static partial class WadoEndpoints
             return invalid;
         }
         var cancellationToken = context.RequestAborted;
-        var record = (await FindAsync(index, study, series, instance, cancellationToken)).SingleOrDefault();
+        var record = await FindInstanceAsync(index, study, series, instance, cancellationToken);
         if (record is null)
         {
             return NotFound(study, series, instance);
@@ -48,7 +48,7 @@ internal static partial class WadoEndpoints
             return Problem(StatusCodes.Status400BadRequest, $"'{Shorten(path ?? "")}' is not a bulk data path: tags are 8 hex digits, item indexes decimal (e.g. 7FE00010 or 00540016/0/00181074).");
         }
         var cancellationToken = context.RequestAborted;
-        var record = (await FindAsync(index, study, series, instance, cancellationToken)).SingleOrDefault();
+        var record = await FindInstanceAsync(index, study, series, instance, cancellationToken);
         if (record is null)
         {
             return NotFound(study, series, instance);

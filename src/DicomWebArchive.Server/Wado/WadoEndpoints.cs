@@ -79,14 +79,20 @@ internal static partial class WadoEndpoints
     }
 
     /// <summary>The instances a study, series or instance URL names, in index order; empty when the URL names nothing stored.</summary>
-    internal static async Task<IReadOnlyList<InstanceRecord>> FindAsync(IIndexReader index, string study, string? series, string? instance, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<InstanceContent>> FindContentsAsync(IIndexReader index, string study, string? series, string? instance, CancellationToken cancellationToken)
     {
         if (instance is not null)
         {
-            var record = await index.GetInstanceAsync(instance, cancellationToken);
-            return record is not null && record.StudyInstanceUid == study && record.SeriesInstanceUid == series ? [record] : [];
+            return await FindInstanceAsync(index, study, series, instance, cancellationToken) is { } record ? [record.ToContent()] : [];
         }
-        return await index.ListInstancesAsync(study, series, cancellationToken);
+        return await index.ListInstanceContentsAsync(study, series, cancellationToken);
+    }
+
+    /// <summary>The instance an instance URL names, when it is stored in that study and series.</summary>
+    internal static async Task<InstanceRecord?> FindInstanceAsync(IIndexReader index, string study, string? series, string instance, CancellationToken cancellationToken)
+    {
+        var record = await index.GetInstanceAsync(instance, cancellationToken);
+        return record is not null && record.StudyInstanceUid == study && record.SeriesInstanceUid == series ? record : null;
     }
 
     internal static IResult NotFound(string study, string? series, string? instance) => Problem(StatusCodes.Status404NotFound,
@@ -100,11 +106,19 @@ internal static partial class WadoEndpoints
     /// <summary>The absolute URL of the DICOMweb root with a trailing slash (what stored BulkDataURIs are relative to).</summary>
     internal static string ServiceRoot(HttpRequest request) => DicomWebUrls.Root(request) + "/";
 
-    internal static async Task<Stream> OpenBlobAsync(IBlobStore blobs, InstanceRecord record, CancellationToken cancellationToken) =>
-        await blobs.OpenReadAsync(record.BlobKey, cancellationToken)
-        ?? throw new InvalidOperationException($"The blob of instance {record.SopInstanceUid} is missing from the blob store.");
+    internal static Task<Stream> OpenBlobAsync(IBlobStore blobs, InstanceRecord record, CancellationToken cancellationToken) =>
+        OpenBlobAsync(blobs, record.BlobKey, record.SopInstanceUid, cancellationToken);
+
+    internal static Task<Stream> OpenBlobAsync(IBlobStore blobs, InstanceContent instance, CancellationToken cancellationToken) =>
+        OpenBlobAsync(blobs, instance.BlobKey, instance.SopInstanceUid, cancellationToken);
+
+    private static async Task<Stream> OpenBlobAsync(IBlobStore blobs, string blobKey, string sopInstanceUid, CancellationToken cancellationToken) =>
+        await blobs.OpenReadAsync(blobKey, cancellationToken)
+        ?? throw new InvalidOperationException($"The blob of instance {sopInstanceUid} is missing from the blob store.");
 
     internal static TransferSyntax Syntax(InstanceRecord record) => TransferSyntax.Lookup(record.TransferSyntaxUid);
+
+    internal static TransferSyntax Syntax(InstanceContent instance) => TransferSyntax.Lookup(instance.TransferSyntaxUid);
 
     internal static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 }

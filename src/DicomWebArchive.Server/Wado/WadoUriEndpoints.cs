@@ -57,7 +57,7 @@ internal static class WadoUriEndpoints
         }
         string study = uids[0]!, series = uids[1]!, instance = uids[2]!;
         var cancellationToken = context.RequestAborted;
-        var record = (await WadoEndpoints.FindAsync(index, study, series, instance, cancellationToken)).SingleOrDefault();
+        var record = await WadoEndpoints.FindInstanceAsync(index, study, series, instance, cancellationToken);
         if (record is null)
         {
             return WadoEndpoints.NotFound(study, series, instance);
@@ -99,7 +99,7 @@ internal static class WadoUriEndpoints
         {
             response.ContentLength = record.Size;
         }
-        await WadoEndpoints.WriteInstanceAsync(response.Body, blobs, record, target, cancellationToken);
+        await WadoEndpoints.WriteInstanceAsync(response.Body, blobs, record.ToContent(), target, cancellationToken);
         return Results.Empty;
     }
 

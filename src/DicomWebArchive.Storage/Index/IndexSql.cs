@@ -97,6 +97,13 @@ internal sealed class IndexSql
         ListStudyInstances = instanceSelect + $"WHERE st.study_instance_uid = {p}StudyInstanceUid" + instanceOrder;
         ListSeriesInstances = instanceSelect +
             $"WHERE st.study_instance_uid = {p}StudyInstanceUid AND se.series_instance_uid = {p}SeriesInstanceUid" + instanceOrder;
+        var contentSelect =
+            "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, i.sop_instance_uid AS SopInstanceUid, " +
+            "i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.metadata AS MetadataJson " +
+            $"{instanceFrom} ";
+        ListStudyInstanceContents = contentSelect + $"WHERE st.study_instance_uid = {p}StudyInstanceUid" + instanceOrder;
+        ListSeriesInstanceContents = contentSelect +
+            $"WHERE st.study_instance_uid = {p}StudyInstanceUid AND se.series_instance_uid = {p}SeriesInstanceUid" + instanceOrder;
     }
 
     public string FindExisting { get; }
@@ -127,4 +134,6 @@ internal sealed class IndexSql
     public string GetInstance { get; }
     public string ListStudyInstances { get; }
     public string ListSeriesInstances { get; }
+    public string ListStudyInstanceContents { get; }
+    public string ListSeriesInstanceContents { get; }
 }

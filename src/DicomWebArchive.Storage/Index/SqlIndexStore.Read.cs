@@ -39,6 +39,15 @@ public sealed partial class SqlIndexStore
         return rows.ConvertAll(r => r.ToRecord());
     }
 
+    public async Task<IReadOnlyList<InstanceContent>> ListInstanceContentsAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
+    {
+        // Every column maps onto a property of the same name and type, so Dapper fills the records directly.
+        return seriesInstanceUid is null
+            ? await QueryAsync<InstanceContent>(_sql.ListStudyInstanceContents, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false)
+            : await QueryAsync<InstanceContent>(
+                _sql.ListSeriesInstanceContents, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<List<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -43,19 +43,18 @@ public sealed class MetadataAssemblerTests
         Assert.That(MetadataAssembler.ETag([a, b], "http://other/"), Is.Not.EqualTo(tag));
     }
 
-    private static InstanceRecord Record(string sop, string json)
+    private static InstanceContent Record(string sop, string json)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         {
             gzip.Write(Encoding.UTF8.GetBytes(json));
         }
-        return new InstanceRecord
+        return new InstanceContent
         {
             StudyInstanceUid = "1",
             SeriesInstanceUid = "2",
             SopInstanceUid = sop,
-            SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
             TransferSyntaxUid = "1.2.840.10008.1.2.1",
             Size = 1,
             Sha256 = [1, 2],

@@ -95,6 +95,30 @@ public sealed partial class SqlIndexStoreTests
         Assert.That(await _store.ListInstancesAsync(Records.Uid("1", 1), null, CancellationToken.None), Has.Count.EqualTo(6));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ListInstanceContentsAsync_StudyOrSeries_SameInstancesInSameOrderAsFullListing(bool wholeStudy)
+    {
+        foreach (var record in new[] { Records.Instance(1, 2, 2), Records.Instance(1, 1, 3), Records.Instance(1, 1, 1), Records.Instance(1, 2, 1), Records.Instance(2, 1, 1) })
+        {
+            await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        }
+        string study = Records.Uid("1", 1);
+        string? series = wholeStudy ? null : Records.Instance(1, 1, 1).SeriesInstanceUid;
+
+        var contents = await _store.ListInstanceContentsAsync(study, series, CancellationToken.None);
+
+        var full = await _store.ListInstancesAsync(study, series, CancellationToken.None);
+        Assert.That(contents, Has.Count.EqualTo(wholeStudy ? 4 : 2));
+        Assert.That(contents, Is.EqualTo(full.Select(r => r.ToContent())).Using<InstanceContent>(SameContent));
+        Assert.That(await _store.ListInstanceContentsAsync(Records.Uid("1", 9), series, CancellationToken.None), Is.Empty);
+    }
+
+    private static bool SameContent(InstanceContent a, InstanceContent b) =>
+        (a.StudyInstanceUid, a.SeriesInstanceUid, a.SopInstanceUid, a.TransferSyntaxUid, a.Size, a.BlobKey) ==
+        (b.StudyInstanceUid, b.SeriesInstanceUid, b.SopInstanceUid, b.TransferSyntaxUid, b.Size, b.BlobKey)
+        && a.Sha256.AsSpan().SequenceEqual(b.Sha256) && a.MetadataJson.AsSpan().SequenceEqual(b.MetadataJson);
+
     [Test]
     public async Task AddInstanceAsync_SecondInstance_KeepsFirstWritersStudyAttributes()
     {
