@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# WADO-RS side by side with Orthanc 1.10 + DICOMweb plugin: same 1,000-instance CT series in both, same client (curl),
-# same run. Prints series metadata p50, single-frame p50 and series retrieve MB/s for each, and the ratios.
+# WADO-RS side by side with Orthanc 1.10 + DICOMweb plugin: same 1,000-instance CT series in both, same clients, same
+# run. Prints series metadata p50, single-frame p50 (curl, connections kept alive) and series retrieve MB/s (http-get.c,
+# a client that costs next to no CPU) for each, and the ratios.
 # Both servers run inside a private network namespace (only its own loopback exists), so nothing listens outside.
 # Not a test: run by hand, once, on an otherwise idle machine. Needs root (unshare), Debian's orthanc,
-# orthanc-dicomweb, python3-pydicom, python3-numpy, curl.
+# orthanc-dicomweb, python3-pydicom, python3-numpy, curl, gcc.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -17,8 +18,9 @@ ip link set lo up
 INSTANCES=${INSTANCES:-1000}
 ROUNDS_METADATA=${ROUNDS_METADATA:-20}
 ROUNDS_FRAMES=${ROUNDS_FRAMES:-300}
-ROUNDS_RETRIEVE=${ROUNDS_RETRIEVE:-3}
+ROUNDS_RETRIEVE=${ROUNDS_RETRIEVE:-5}
 work=$(mktemp -d /tmp/dwa-bench-XXXX)
+gcc -O2 -o "$work/http-get" "$root/test/bench/http-get.c"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -123,26 +125,29 @@ mapfile -t uids <"$work/uids.txt"
 frame_urls() { # base
   for i in $(seq 1 "$ROUNDS_FRAMES"); do echo "$1/studies/$study/series/$series/instances/${uids[$(( (i * 7919) % INSTANCES ))]}/frames/1"; done
 }
+# Series retrieve: "seconds bytes status" per round, ROUNDS_RETRIEVE rounds, each on a new connection.
+retrieve() { # port path
+  "$work/http-get" 127.0.0.1 "$1" "$2" 'multipart/related; type="application/dicom"' "$ROUNDS_RETRIEVE"
+}
+best_rate() { awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }'; }
 # Aggregate MB/s of CLIENTS concurrent series retrievals, each client fetching the series ROUNDS_RETRIEVE times.
-parallel_rate() { # base
-  local start end bytes=0 size
+parallel_rate() { # port path
+  local start end bytes
   start=$(date +%s.%N)
-  for c in $(seq 1 "$CLIENTS"); do
-    (for _ in $(seq 1 "$ROUNDS_RETRIEVE"); do
-       curl -s -o /dev/null -H 'Accept: multipart/related; type="application/dicom"' -w '%{size_download}\n' "$1/studies/$study/series/$series"
-     done) >"$work/parallel-$c.txt" &
-  done
+  for c in $(seq 1 "$CLIENTS"); do retrieve "$1" "$2" >"$work/parallel-$c.txt" & done
   wait
   end=$(date +%s.%N)
-  for c in $(seq 1 "$CLIENTS"); do
-    while read -r size; do bytes=$((bytes + size)); done <"$work/parallel-$c.txt"
-  done
+  cat "$work"/parallel-*.txt | check
+  bytes=$(cat "$work"/parallel-*.txt | awk '{ s += $2 } END { print s }')
   awk "BEGIN { print $bytes / ($end - $start) / 1048576 }"
 }
 CLIENTS=${CLIENTS:-4}
 declare -A metadata frame rate parallel
+declare -A port=([dwa]=18181 [orthanc]=18042)
 for name in dwa orthanc; do
   base=${!name}
+  path=${base#http://127.0.0.1:*/}
+  path=/$path/studies/$study/series/$series
   timed "application/dicom+json" "$base/studies/$study/series/$series/metadata" >/dev/null   # warm-up
   out=$(timed "application/dicom+json" $(for _ in $(seq 1 "$ROUNDS_METADATA"); do echo "$base/studies/$study/series/$series/metadata"; done))
   check <<<"$out"
@@ -150,10 +155,10 @@ for name in dwa orthanc; do
   out=$(timed 'multipart/related; type="application/octet-stream"' $(frame_urls "$base"))
   check <<<"$out"
   frame[$name]=$(awk '{ print $1 * 1000 }' <<<"$out" | p50)
-  out=$(timed 'multipart/related; type="application/dicom"' $(for _ in $(seq 1 "$ROUNDS_RETRIEVE"); do echo "$base/studies/$study/series/$series"; done))
+  out=$(retrieve "${port[$name]}" "$path")
   check <<<"$out"
-  rate[$name]=$(awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }' <<<"$out")
-  parallel[$name]=$(parallel_rate "$base")
+  rate[$name]=$(best_rate <<<"$out")
+  parallel[$name]=$(parallel_rate "${port[$name]}" "$path")
 done
 
 # The ceiling of this client on this machine: the same bytes from a bare server that only calls sendfile().
@@ -172,7 +177,7 @@ while True:
 PY
 pids+=($!)
 sleep 0.5
-ceiling=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total} %{size_download}\n' http://127.0.0.1:18383/; done | awk '{ r = $2 / $1 / 1048576; if (r > best) best = r } END { print best }')
+ceiling=$(retrieve 18383 / | best_rate)
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
 printf '\n%-34s %14s %14s %10s\n' "1,000-instance series" "DicomWebArchive" "Orthanc" "ratio"
