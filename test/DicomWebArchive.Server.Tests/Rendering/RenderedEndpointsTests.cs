@@ -36,6 +36,10 @@ public sealed class RenderedEndpointsTests
         (string File, int Frame, string? Window)[] synthetic =
         [
             ("palette8.dcm@synthetic", 1, null), ("palette16.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 2, null),
+            ("mlut.dcm@synthetic", 1, null), ("mlut.dcm@synthetic", 1, "1000,1500"), ("mlut_signed.dcm@synthetic", 1, null),
+            ("vlut.dcm@synthetic", 1, null), ("vlut.dcm@synthetic", 1, "40,400"), ("vlut8.dcm@synthetic", 1, null), ("sigmoid.dcm@synthetic", 1, null),
+            ("segmented8.dcm@synthetic", 1, null), ("segmented16.dcm@synthetic", 1, null),
+            ("be8.dcm@synthetic", 1, null), ("be8.dcm@synthetic", 2, null), ("be8_rgb.dcm@synthetic", 1, null),
         ];
         // JPEG decoders differ by a level or two (IDCT, chroma upsampling, color conversion).
         (string File, int Frame, string? Window)[] jpeg =
