@@ -365,6 +365,24 @@ public sealed class RenderedEndpointsTests
         }
     }
 
+    [TestCase("hostile_mlut.dcm@synthetic", "declares 4096 entries")]
+    [TestCase("hostile_vlut.dcm@synthetic", "holds 0 bytes")]
+    [TestCase("hostile_opcode.dcm@synthetic", "unknown type 7")]
+    [TestCase("hostile_length.dcm@synthetic", "runs past")]
+    [TestCase("hostile_indirect.dcm@synthetic", "nests too deep")]
+    public async Task GetInstanceRendered_BrokenLut_NotAcceptableWithReason(string file, string reason)
+    {
+        // LUT data are not validated at ingest: a table that contradicts its descriptor is a refusal, not a 500.
+        var (client, instance) = await _archive.StoreAsync(file);
+
+        using var response = await client.GetAsync($"{instance}/rendered");
+        using var thumbnail = await client.GetAsync($"{instance}/thumbnail");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(reason));
+        Assert.That(thumbnail.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
+    }
+
     [Test]
     public void Representative_SeveralSeries_MiddleImageOfFirstSeriesWithImages()
     {

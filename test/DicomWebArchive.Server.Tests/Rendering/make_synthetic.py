@@ -15,6 +15,9 @@ segmented8.dcm: 8-bit pixels through pydicom's "fall" palette, segmented (discre
 segmented16.dcm: 12-bit pixels through segmented 16-bit palettes with discrete, linear and indirect segments.
 be8.dcm: two 7x5 frames of 8-bit MONOCHROME2 in Explicit VR Big Endian as OW, the second frame starting mid-word.
 be8_rgb.dcm: 8-bit RGB in Explicit VR Big Endian as OW, odd width.
+hostile_*.dcm: broken LUTs, which must be refused with a reason: a Modality LUT Descriptor declaring more entries than
+its data holds, an empty VOI LUT Data, a segmented palette with an unknown segment type, one whose discrete segment
+runs past its data, one whose indirect segment copies itself.
 """
 import os
 import sys
@@ -191,6 +194,25 @@ def big_endian_bytes():
         save(item, name, ExplicitVRBigEndian)
 
 
+def hostile():
+    y, x = np.mgrid[0:8, 0:8]
+    stored = (x * 8 + y).astype(np.uint16)
+    ds = grey("hostile_mlut.dcm", 8, 8, stored, False)
+    ds.ModalityLUTSequence = Sequence([lut_item("US", [4096, 0, 16], "US", list(range(100)))])
+    save(ds, "hostile_mlut.dcm")
+    ds = grey("hostile_vlut.dcm", 8, 8, stored, False)
+    ds.VOILUTSequence = Sequence([lut_item("US", [0, 0, 16], "OW", b"")])
+    save(ds, "hostile_vlut.dcm")
+    for name, words in (("hostile_opcode.dcm", [0, 1, 0, 7, 2, 0]), ("hostile_length.dcm", [0, 200, 1, 2, 3]),
+                        ("hostile_indirect.dcm", [0, 1, 0, 2, 1, 3, 0])):
+        ds = grey(name, 8, 8, stored, False, "PALETTE COLOR")
+        for color in ("Red", "Green", "Blue"):
+            setattr(ds, f"{color}PaletteColorLookupTableDescriptor", [256, 0, 16])
+            ds.add_new(pydicom.datadict.tag_for_keyword(f"Segmented{color}PaletteColorLookupTableData"), "OW",
+                       np.array(words, dtype="<u2").tobytes())
+        save(ds, name)
+
+
 y, x = np.mgrid[0:64, 0:96]
 hot = pydicom.dcmread(os.path.join(os.path.dirname(pydicom.__file__), "data", "palettes", "hotiron.dcm"))
 image(64, 96, 8, ((x * 2 + y) % 256).astype(np.uint8), [256, 0, 8],
@@ -204,3 +226,4 @@ enhanced()
 luts()
 segmented()
 big_endian_bytes()
+hostile()
