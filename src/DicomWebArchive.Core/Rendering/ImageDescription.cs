@@ -87,7 +87,9 @@ public sealed partial record ImageDescription
             RescaleIntercept = FirstDecimal(dataset, DicomTags.RescaleIntercept) ?? 0,
             Window = ReadWindow(dataset),
         };
-        return photometric == "PALETTE COLOR" ? WithPalettes(dataset, description) : WithGreyLuts(dataset, description);
+        return photometric == "PALETTE COLOR" ? WithPalettes(dataset, description)
+            : description.IsMonochrome ? WithGreyLuts(dataset, description)
+            : description;
     }
 
     private static VoiWindow? ReadWindow(DicomDataset dataset)
