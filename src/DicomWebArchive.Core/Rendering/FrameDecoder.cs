@@ -17,13 +17,15 @@ public static class FrameDecoder
 
     /// <summary>
     /// Decodes <paramref name="frame"/> (the frame's bytes: native data, or its fragments concatenated).
-    /// For Bits Allocated 1, <paramref name="firstBit"/> is where the frame starts in its first byte.
+    /// For native data, <paramref name="firstBit"/> is where the frame starts in <paramref name="frame"/>; big-endian
+    /// Pixel Data of VR OW (<paramref name="words"/>) is read from a 16-bit word boundary, so a frame of 8-bit or 1-bit
+    /// data may start in the second byte.
     /// </summary>
-    public static DecodedFrame Decode(TransferSyntax syntax, ImageDescription description, byte[] frame, int firstBit = 0)
+    public static DecodedFrame Decode(TransferSyntax syntax, ImageDescription description, byte[] frame, int firstBit = 0, bool words = false)
     {
         if (syntax.IsNative)
         {
-            return DecodeNative(syntax, description, frame, firstBit);
+            return DecodeNative(syntax, description, frame, firstBit, words);
         }
         return syntax.Uid switch
         {
@@ -43,8 +45,13 @@ public static class FrameDecoder
         return samplesPerFrame * d.BitsAllocated;
     }
 
-    private static DecodedFrame DecodeNative(TransferSyntax syntax, ImageDescription description, byte[] frame, int firstBit)
+    private static DecodedFrame DecodeNative(TransferSyntax syntax, ImageDescription description, byte[] frame, int firstBit, bool words)
     {
+        if (syntax.IsBigEndian && (description.BitsAllocated > 8 || words))
+        {
+            // Big-endian OW is a run of 16-bit words whatever Bits Allocated: 8-bit and 1-bit data come swapped in pairs.
+            SwapBytes(frame, Math.Max(2, description.BitsAllocated / 8));
+        }
         long bits = NativeFrameBits(description);
         if (description.BitsAllocated == 1)
         {
@@ -62,15 +69,12 @@ public static class FrameDecoder
             return new DecodedFrame(description with { BitsAllocated = 8, BitsStored = 1, HighBit = 0 }, unpacked);
         }
         long length = bits / 8;
-        if (frame.LongLength < length)
+        int start = firstBit / 8;
+        if (frame.LongLength - start < length)
         {
-            throw Truncated(frame.LongLength, length);
+            throw Truncated(frame.LongLength - start, length);
         }
-        if (syntax.IsBigEndian && description.BitsAllocated > 8)
-        {
-            SwapBytes(frame.AsSpan(0, (int)length), description.BitsAllocated / 8);
-        }
-        return new DecodedFrame(description, frame);
+        return new DecodedFrame(description, start == 0 ? frame : frame[start..]);
     }
 
     private static DecodedFrame DecodeRle(ImageDescription description, byte[] frame)

@@ -4,15 +4,15 @@ using SkiaSharp;
 namespace DicomWebArchive.Core.Rendering;
 
 /// <summary>
-/// Applies the presentation pipeline to decoded samples: Modality LUT (rescale), VOI window, MONOCHROME1 inversion
-/// for grey images; color conversion or palette lookup for color ones. Grey images come out Gray8, color RGBA.
+/// Applies the presentation pipeline to decoded samples: Modality LUT (table or rescale), VOI (window or table),
+/// MONOCHROME1 inversion for grey images; color conversion or palette lookup for color ones. Grey images come out Gray8, color RGBA.
 /// </summary>
 public static class FrameRenderer
 {
     // Stored-value ranges up to this size go through a lookup table built once per frame.
     private const long MaxLookupTable = 1 << 20;
 
-    /// <param name="window">The requested window; null uses the data set's, then the frame's own range.</param>
+    /// <param name="window">The requested window; null uses the data set's VOI LUT or window, then the frame's own range.</param>
     public static SKBitmap Render(DecodedFrame frame, VoiWindow? window)
     {
         var d = frame.Description;
@@ -53,19 +53,38 @@ public static class FrameRenderer
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
-        var window = requested ?? d.Window;
+        // Modality LUT, else rescale (PS3.3 C.11.1); then the requested window, the VOI LUT, the data set's window, or
+        // the frame's own range (PS3.4 N.2).
+        Func<long, double> modality = d.ModalityLut is { } modalityLut ? v => modalityLut[v] : v => (v * d.RescaleSlope) + d.RescaleIntercept;
+        var window = requested ?? (d.VoiLut is null ? d.Window : null);
         Func<long, byte> map;
         if (window is { } w)
         {
-            map = v => Level(w.Apply((v * d.RescaleSlope) + d.RescaleIntercept));
+            map = v => Level(w.Apply(modality(v)));
+        }
+        else if (d.VoiLut is { } voiLut)
+        {
+            double scale = 255.0 / ((1 << voiLut.Bits) - 1);
+            map = v => Level(voiLut[(long)Math.Floor(Math.Clamp(modality(v), int.MinValue, int.MaxValue))] * scale);
         }
         else
         {
-            // No window anywhere: stretch the frame's own range (in modality units, so a negative slope inverts).
-            double low = (min * d.RescaleSlope) + d.RescaleIntercept;
-            double high = (max * d.RescaleSlope) + d.RescaleIntercept;
+            // No window anywhere: stretch the frame's range of modality values (so a negative slope inverts).
+            double low = modality(min), high = modality(max);
+            if (d.ModalityLut is not null)
+            {
+                // A table need not be monotonic: its range is that of the values it gives this frame.
+                low = double.MaxValue;
+                high = double.MinValue;
+                for (int i = 0; i < count; i++)
+                {
+                    double value = modality(StoredValue(samples, i, d));
+                    low = Math.Min(low, value);
+                    high = Math.Max(high, value);
+                }
+            }
             double lo = Math.Min(low, high), span = Math.Abs(high - low);
-            map = v => span == 0 ? (byte)0 : Level(((v * d.RescaleSlope) + d.RescaleIntercept - lo) / span * 255);
+            map = v => span == 0 ? (byte)0 : Level((modality(v) - lo) / span * 255);
         }
         bool invert = d.PhotometricInterpretation == "MONOCHROME1";
         byte[]? table = null;

@@ -8,12 +8,6 @@ namespace DicomWebArchive.Core.Rendering;
 public sealed partial record ImageDescription
 {
     private static readonly DicomTag VOILUTFunction = new(0x00281056);
-    private static readonly DicomTag RedPaletteColorLookupTableDescriptor = new(0x00281101);
-    private static readonly DicomTag GreenPaletteColorLookupTableDescriptor = new(0x00281102);
-    private static readonly DicomTag BluePaletteColorLookupTableDescriptor = new(0x00281103);
-    private static readonly DicomTag RedPaletteColorLookupTableData = new(0x00281201);
-    private static readonly DicomTag GreenPaletteColorLookupTableData = new(0x00281202);
-    private static readonly DicomTag BluePaletteColorLookupTableData = new(0x00281203);
 
     /// <summary>Frames with more pixels are not rendered: a small upload must not make the renderer allocate gigabytes.</summary>
     public const long MaxPixels = 64L * 1024 * 1024;
@@ -31,8 +25,14 @@ public sealed partial record ImageDescription
     public double RescaleSlope { get; init; } = 1;
     public double RescaleIntercept { get; init; }
 
+    /// <summary>The Modality LUT Sequence's table; when present it replaces rescale slope and intercept.</summary>
+    public LookupTable? ModalityLut { get; init; }
+
     /// <summary>The data set's first VOI window, when it has a valid one.</summary>
     public VoiWindow? Window { get; init; }
+
+    /// <summary>The VOI LUT Sequence's first table; preferred to the data set's window, as pydicom's apply_voi_lut does.</summary>
+    public LookupTable? VoiLut { get; init; }
 
     public PaletteLut? RedPalette { get; init; }
     public PaletteLut? GreenPalette { get; init; }
@@ -87,16 +87,9 @@ public sealed partial record ImageDescription
             RescaleIntercept = FirstDecimal(dataset, DicomTags.RescaleIntercept) ?? 0,
             Window = ReadWindow(dataset),
         };
-        if (photometric == "PALETTE COLOR")
-        {
-            description = description with
-            {
-                RedPalette = ReadPalette(dataset, RedPaletteColorLookupTableDescriptor, RedPaletteColorLookupTableData, description.IsSigned),
-                GreenPalette = ReadPalette(dataset, GreenPaletteColorLookupTableDescriptor, GreenPaletteColorLookupTableData, description.IsSigned),
-                BluePalette = ReadPalette(dataset, BluePaletteColorLookupTableDescriptor, BluePaletteColorLookupTableData, description.IsSigned),
-            };
-        }
-        return description;
+        return photometric == "PALETTE COLOR" ? WithPalettes(dataset, description)
+            : description.IsMonochrome ? WithGreyLuts(dataset, description)
+            : description;
     }
 
     private static VoiWindow? ReadWindow(DicomDataset dataset)
@@ -112,22 +105,6 @@ public sealed partial record ImageDescription
         }
         var window = new VoiWindow(center, width, function);
         return window.IsValid ? window : null;
-    }
-
-    private static PaletteLut ReadPalette(DicomDataset dataset, DicomTag descriptorTag, DicomTag dataTag, bool signed)
-    {
-        var descriptor = dataset.Find(descriptorTag);
-        var data = dataset.Find(dataTag);
-        if (descriptor is not { IsValueLoaded: true, Value.Length: >= 6 } || data is not { IsValueLoaded: true, Value.Length: >= 2 })
-        {
-            // Segmented palettes (0028,1221...) carry no plain LUT data.
-            throw new RenderingException(RenderingFailure.NotRenderable, "Cannot render PALETTE COLOR without Palette Color Lookup Table Descriptor and Data.");
-        }
-        var span = descriptor.Value.Span;
-        int entries = BinaryPrimitives.ReadUInt16LittleEndian(span);
-        ushort first = BinaryPrimitives.ReadUInt16LittleEndian(span[2..]);
-        int bits = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-        return PaletteLut.Create(entries == 0 ? 65536 : entries, signed ? (short)first : first, bits, data.Value.Span);
     }
 
     private static int? UInt16(DicomDataset dataset, DicomTag tag) =>
@@ -149,39 +126,4 @@ public sealed partial record ImageDescription
 
     private static int? FirstInteger(DicomDataset dataset, DicomTag tag) =>
         int.TryParse(FirstValue(dataset, tag), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : null;
-}
-
-/// <summary>One channel of a palette color lookup table, widened to 8-bit output levels.</summary>
-public sealed class PaletteLut
-{
-    private readonly byte[] _levels;
-
-    private PaletteLut(byte[] levels, int firstMapped)
-    {
-        _levels = levels;
-        FirstMapped = firstMapped;
-    }
-
-    public int FirstMapped { get; }
-
-    public byte this[int storedValue] => _levels[Math.Clamp(storedValue - FirstMapped, 0, _levels.Length - 1)];
-
-    internal static PaletteLut Create(int entries, int firstMapped, int bits, ReadOnlySpan<byte> data)
-    {
-        var levels = new byte[entries];
-        // 16-bit entries are the norm; 8-bit ones are allowed in OW data, one entry per byte.
-        bool wide = bits > 8 && data.Length >= entries * 2;
-        for (int i = 0; i < entries; i++)
-        {
-            if (wide)
-            {
-                levels[i] = (byte)(BinaryPrimitives.ReadUInt16LittleEndian(data[(i * 2)..]) >> 8);
-            }
-            else
-            {
-                levels[i] = i < data.Length ? data[i] : (byte)0;
-            }
-        }
-        return new PaletteLut(levels, firstMapped);
-    }
 }

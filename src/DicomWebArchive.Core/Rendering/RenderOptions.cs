@@ -19,7 +19,7 @@ public sealed record RenderOptions
     /// <summary>The box the image is scaled to fit, aspect ratio kept; null keeps the image size.</summary>
     public (int Width, int Height)? Viewport { get; init; }
 
-    /// <summary>The requested VOI window; null uses the data set's, then the frame's own range.</summary>
+    /// <summary>The requested VOI window; null uses the data set's VOI LUT or window, then the frame's own range.</summary>
     public VoiWindow? Window { get; init; }
 
     public string MediaType => Format == RenderedFormat.Png ? "image/png" : "image/jpeg";

@@ -40,8 +40,8 @@ public sealed class RenderService(IBlobStore blobs)
             var description = ImageDescription.FromDataset(file.Dataset).ForFrame(file.Dataset, frameNumber);
             var frame = syntax.IsDeflated
                 ? await ReadDeflatedFrameAsync(instance, description, frameNumber, cancellationToken)
-                : await ReadFrameAsync(stream, instance, file.PixelData, description, frameNumber, cancellationToken);
-            var decoded = FrameDecoder.Decode(syntax, description, frame.Bytes, frame.FirstBit);
+                : await ReadFrameAsync(stream, instance, syntax, file.PixelData, description, frameNumber, cancellationToken);
+            var decoded = FrameDecoder.Decode(syntax, description, frame.Bytes, frame.FirstBit, words: file.PixelData.VR == DicomVR.OW);
             using var bitmap = FrameRenderer.Render(decoded, options.Window);
             return ImageEncoder.Encode(bitmap, options);
         }
@@ -52,7 +52,7 @@ public sealed class RenderService(IBlobStore blobs)
             ?? throw new InvalidOperationException($"The blob of instance {instance.SopInstanceUid} is missing.");
 
     private async Task<(byte[] Bytes, int FirstBit)> ReadFrameAsync(
-        Stream stream, InstanceRecord instance, PixelDataInfo pixelData, ImageDescription description, int frameNumber, CancellationToken cancellationToken)
+        Stream stream, InstanceRecord instance, TransferSyntax syntax, PixelDataInfo pixelData, ImageDescription description, int frameNumber, CancellationToken cancellationToken)
     {
         ByteRange[] ranges;
         if (instance.FrameTable is { Length: > 0 } encoded)
@@ -69,6 +69,16 @@ public sealed class RenderService(IBlobStore blobs)
         else
         {
             throw new RenderingException(RenderingFailure.NotRenderable, "The frames of the instance's pixel data cannot be located.");
+        }
+        int firstBit = description.BitsAllocated == 1 ? (int)((frameNumber - 1) * FrameDecoder.NativeFrameBits(description) % 8) : 0;
+        if (syntax.IsBigEndian && pixelData.VR == DicomVR.OW && description.BitsAllocated < 16 && ranges is [var native])
+        {
+            // Bytes of big-endian OW pair up in words counted from the value's start: read whole words around the frame.
+            long valueEnd = pixelData.ValueOffset + pixelData.ValueLength;
+            long start = native.Offset - ((native.Offset - pixelData.ValueOffset) & 1);
+            long end = Math.Min(valueEnd, native.End + ((native.End - pixelData.ValueOffset) & 1));
+            firstBit += (int)(native.Offset - start) * 8;
+            ranges = [new ByteRange(start, end - start)];
         }
         long total = 0;
         foreach (var range in ranges)
@@ -93,7 +103,6 @@ public sealed class RenderService(IBlobStore blobs)
                 await ReadRangesAsync(reopened, ranges, bytes, 0, cancellationToken);
             }
         }
-        int firstBit = description.BitsAllocated == 1 ? (int)((frameNumber - 1) * FrameDecoder.NativeFrameBits(description) % 8) : 0;
         return (bytes, firstBit);
     }
 

@@ -36,6 +36,10 @@ public sealed class RenderedEndpointsTests
         (string File, int Frame, string? Window)[] synthetic =
         [
             ("palette8.dcm@synthetic", 1, null), ("palette16.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 1, null), ("enhanced.dcm@synthetic", 2, null),
+            ("mlut.dcm@synthetic", 1, null), ("mlut.dcm@synthetic", 1, "1000,1500"), ("mlut_signed.dcm@synthetic", 1, null),
+            ("vlut.dcm@synthetic", 1, null), ("vlut.dcm@synthetic", 1, "40,400"), ("vlut8.dcm@synthetic", 1, null), ("sigmoid.dcm@synthetic", 1, null),
+            ("segmented8.dcm@synthetic", 1, null), ("segmented16.dcm@synthetic", 1, null),
+            ("be8.dcm@synthetic", 1, null), ("be8.dcm@synthetic", 2, null), ("be8_rgb.dcm@synthetic", 1, null),
         ];
         // JPEG decoders differ by a level or two (IDCT, chroma upsampling, color conversion).
         (string File, int Frame, string? Window)[] jpeg =
@@ -359,6 +363,24 @@ public sealed class RenderedEndpointsTests
         {
             File.Delete(path);
         }
+    }
+
+    [TestCase("hostile_mlut.dcm@synthetic", "declares 4096 entries")]
+    [TestCase("hostile_vlut.dcm@synthetic", "holds 0 bytes")]
+    [TestCase("hostile_opcode.dcm@synthetic", "unknown type 7")]
+    [TestCase("hostile_length.dcm@synthetic", "runs past")]
+    [TestCase("hostile_indirect.dcm@synthetic", "nests too deep")]
+    public async Task GetInstanceRendered_BrokenLut_NotAcceptableWithReason(string file, string reason)
+    {
+        // LUT data are not validated at ingest: a table that contradicts its descriptor is a refusal, not a 500.
+        var (client, instance) = await _archive.StoreAsync(file);
+
+        using var response = await client.GetAsync($"{instance}/rendered");
+        using var thumbnail = await client.GetAsync($"{instance}/thumbnail");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(reason));
+        Assert.That(thumbnail.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
     }
 
     [Test]

@@ -2,10 +2,14 @@
 
 Arguments: specs "path|frame|window" (frame 1-based; window "center,width[,function]" or empty).
 Prints one JSON object per spec: {"width", "height", "channels", "pixels": base64 of rows x columns x channels bytes}.
-The LUT steps follow PS3.3 C.11: Modality LUT (rescale slope/intercept), VOI (requested window, else the data
-set's first WindowCenter/WindowWidth with its VOI LUT Function, else the frame's min..max), values of enhanced
-multi-frame images taken from the functional groups, MONOCHROME1 inverted.
+The LUT steps follow PS3.3 C.11: Modality LUT (pydicom's apply_modality_lut for a Modality LUT Sequence, else rescale
+slope/intercept), VOI (requested window, else pydicom's apply_voi_lut for a VOI LUT Sequence, preferred as pydicom
+does, scaled from its entry bits to 8, else the data set's first WindowCenter/WindowWidth with its VOI LUT Function,
+else the frame's min..max), values of enhanced multi-frame images taken from the functional groups, MONOCHROME1
+inverted.
 PALETTE COLOR through pydicom's apply_color_lut (16-bit entries keep their top 8 bits). Color: YBR converted to RGB, samples above 8 bits keep their top 8.
+8-bit Pixel Data of VR OW in big endian is un-swapped first: pydicom 2.3 returns its bytes as stored, but OW is a run
+of 16-bit words (PS3.5 §7.3), so samples come swapped in pairs (dcmtk's dcmconv agrees).
 """
 import base64
 import json
@@ -14,7 +18,7 @@ import warnings
 
 import numpy as np
 import pydicom
-from pydicom.pixel_data_handlers.util import apply_color_lut, convert_color_space
+from pydicom.pixel_data_handlers.util import apply_color_lut, apply_modality_lut, apply_voi_lut, convert_color_space
 
 warnings.simplefilter("ignore")
 
@@ -53,6 +57,8 @@ def frame_value(ds, frame, sequence, keyword):
 
 def render(path, frame, window):
     ds = pydicom.dcmread(path)
+    if not ds.is_little_endian and ds.BitsAllocated == 8 and ds["PixelData"].VR == "OW":
+        ds.PixelData = np.frombuffer(ds.PixelData, dtype=">u2").astype("<u2").tobytes()
     pixels = ds.pixel_array
     frames = int(ds.get("NumberOfFrames", 1) or 1)
     if frames > 1:
@@ -63,12 +69,18 @@ def render(path, frame, window):
         intercept = float(frame_value(ds, frame, "PixelValueTransformationSequence", "RescaleIntercept") or 0)
         center = frame_value(ds, frame, "FrameVOILUTSequence", "WindowCenter")
         width = frame_value(ds, frame, "FrameVOILUTSequence", "WindowWidth")
-        x = pixels.astype(np.float64) * slope + intercept
+        if "ModalityLUTSequence" in ds:
+            x = apply_modality_lut(pixels, ds).astype(np.float64)
+        else:
+            x = pixels.astype(np.float64) * slope + intercept
         if window:
             parts = window.split(",")
             center, width = float(parts[0]), float(parts[1])
             function = parts[2].upper().replace("-", "_") if len(parts) > 2 else "LINEAR"
             y = voi(x, center, width, function)
+        elif "VOILUTSequence" in ds:
+            bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])
+            y = apply_voi_lut(x, ds, prefer_lut=True).astype(np.float64) * 255.0 / (2 ** bits - 1)
         elif center is not None and width is not None:
             function = str(frame_value(ds, frame, "FrameVOILUTSequence", "VOILUTFunction") or "LINEAR").upper()
             y = voi(x, first(center), first(width), function)
