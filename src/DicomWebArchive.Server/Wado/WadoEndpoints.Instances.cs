@@ -12,11 +12,18 @@ internal static partial class WadoEndpoints
 {
     private const string DicomMediaType = "application/dicom";
 
+    /// <summary>Query parameter asking for a DICOMDIR in an application/zip response.</summary>
+    internal const string DicomDirParameter = "dicomdir";
+
     private static async Task<IResult> RetrieveInstancesAsync(HttpContext context, IIndexReader index, IBlobStore blobs, string study, string? series, string? instance)
     {
         if (CheckUids(study, series, instance) is { } invalid)
         {
             return invalid;
+        }
+        if (!TryParseDicomDir(context.Request, out bool dicomDir))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"{DicomDirParameter} must be 'true' or 'false', not '{Shorten(context.Request.Query[DicomDirParameter].ToString())}'.");
         }
         var cancellationToken = context.RequestAborted;
         var records = await FindAsync(index, study, series, instance, cancellationToken);
@@ -54,7 +61,7 @@ internal static partial class WadoEndpoints
             case RetrieveShape.Zip:
                 response.ContentType = "application/zip";
                 response.Headers.ContentDisposition = $"attachment; filename=\"{(instance ?? series ?? study)}.zip\"";
-                await WriteZipAsync(context, blobs, records, representation, cancellationToken);
+                await WriteZipAsync(context, blobs, records, representation, dicomDir, cancellationToken);
                 break;
             default:
             {
@@ -126,9 +133,13 @@ internal static partial class WadoEndpoints
         }
     }
 
-    /// <summary>One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes.</summary>
-    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceRecord> records, InstanceRepresentation representation, CancellationToken cancellationToken)
+    /// <summary>
+    /// One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes; or,
+    /// with a DICOMDIR, a PS3.10 file-set: instances under File IDs and the DICOMDIR, built from the index rows, last.
+    /// </summary>
+    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceRecord> records, InstanceRepresentation representation, bool dicomDir, CancellationToken cancellationToken)
     {
+        var fileSet = dicomDir ? MediaFileSet.Create(records, r => representation.TargetFor(Syntax(r))!) : null;
         // ZipArchive's asynchronous path drops the data descriptors on a non-seekable stream (the central directory
         // then points past the data); its synchronous path is right, so allow synchronous writes for this response.
         if (context.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)
@@ -143,13 +154,37 @@ internal static partial class WadoEndpoints
                 foreach (var record in records)
                 {
                     // DICOM pixel data rarely shrinks enough to pay for the CPU; store the files as they are.
-                    var entry = zip.CreateEntry($"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm", CompressionLevel.NoCompression);
+                    string name = fileSet?.PathOf(record) ?? $"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm";
+                    var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
                     using var stream = entry.Open();
                     await WriteInstanceAsync(stream, blobs, record, representation.TargetFor(Syntax(record))!, cancellationToken);
+                }
+                if (fileSet is not null)
+                {
+                    var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
+                    using var stream = directory.Open();
+                    await stream.WriteAsync(fileSet.WriteDicomDir(), cancellationToken);
                 }
             }
             await output.FlushAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The dicomdir query parameter (as dcm4chee-arc names it): absent or "false" for none.</summary>
+    private static bool TryParseDicomDir(HttpRequest request, out bool dicomDir)
+    {
+        var values = request.Query[DicomDirParameter];
+        dicomDir = false;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+        if (values.Count > 1)
+        {
+            return false;
+        }
+        dicomDir = string.Equals(values[0], "true", StringComparison.OrdinalIgnoreCase);
+        return dicomDir || string.Equals(values[0], "false", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void NoCache(HttpResponse response) => response.Headers[HeaderNames.CacheControl] = "no-cache";
