@@ -44,6 +44,43 @@ public sealed class WadoDicomDirTests
         files.Add(Report());
         var result = await StowRequests.PostAsync(_client, StowRequests.Multipart(files));
         Assert.That(result.Status, Is.EqualTo(200), result.ToString);
+        var corpus = await StowRequests.PostAsync(_client, StowRequests.MultipartFiles(CorpusStudyFiles()));
+        Assert.That(corpus.Status, Is.EqualTo(200), corpus.ToString);
+    }
+
+    /// <summary>pydicom's 98892001: one CT study of two series, seven files.</summary>
+    private static string[] CorpusStudyFiles()
+    {
+        var directory = Path.Combine(TestPaths.PydicomData, "test_files", "dicomdirtests", "98892001");
+        if (!Directory.Exists(directory))
+        {
+            Assert.Fail($"{directory} is missing: install Debian's python3-pydicom (test/run.sh does).");
+        }
+        return Directory.GetFiles(directory, "*", SearchOption.AllDirectories);
+    }
+
+    [Test]
+    public async Task CorpusStudy_DicomDirTrue_PydicomFindsEveryFileAsStoredAndDcmmkdirAgrees()
+    {
+        var files = CorpusStudyFiles();
+        string study = Run("/usr/bin/python3", "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).StudyInstanceUID)", files[0]).Stdout.Trim();
+        var expected = files.ToDictionary(
+            f => Run("/usr/bin/python3", "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).SOPInstanceUID)", f).Stdout.Trim(),
+            f => { var bytes = File.ReadAllBytes(f); bytes.AsSpan(0, 128).Clear(); return bytes; });
+
+        await DownloadAsync($"/dicomweb/studies/{study}?accept=application/zip;transfer-syntax=*&dicomdir=true");
+
+        var instances = Pydicom(_directory).GetProperty("instances").EnumerateArray().ToList();
+        Assert.That(instances.Select(i => i.GetProperty("referencedSop").GetString()), Is.EquivalentTo(expected.Keys));
+        foreach (var instance in instances)
+        {
+            string sop = instance.GetProperty("referencedSop").GetString()!;
+            Assert.That(File.ReadAllBytes(Path.Combine(_directory, instance.GetProperty("path").GetString()!)), Is.EqualTo(expected[sop]), sop);
+            Assert.That(instance.GetProperty("chain").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "PATIENT", "STUDY", "SERIES", "IMAGE" }));
+        }
+        var (exitCode, stdout, stderr) = RunIn(_directory, "dcmmkdir", "+r", "+I", "-Nxc", "+F", "DICOMWEBARCHIVE", "+D", "REFDIR", "DICOM");
+        Assert.That(exitCode, Is.Zero, stdout + stderr);
+        Assert.That(Records(Path.Combine(_directory, "DICOMDIR")), Is.EquivalentTo(Records(Path.Combine(_directory, "REFDIR"))));
     }
 
     [OneTimeTearDown]
