@@ -140,6 +140,8 @@ internal static partial class WadoEndpoints
     private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceRecord> records, InstanceRepresentation representation, bool dicomDir, CancellationToken cancellationToken)
     {
         var fileSet = dicomDir ? MediaFileSet.Create(records, r => representation.TargetFor(Syntax(r))!) : null;
+        // Built before the first byte goes out, so a DICOMDIR that cannot be made is an error response, not a cut-off zip.
+        var directoryFile = fileSet?.WriteDicomDir();
         // ZipArchive's asynchronous path drops the data descriptors on a non-seekable stream (the central directory
         // then points past the data); its synchronous path is right, so allow synchronous writes for this response.
         if (context.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)
@@ -159,11 +161,11 @@ internal static partial class WadoEndpoints
                     using var stream = entry.Open();
                     await WriteInstanceAsync(stream, blobs, record, representation.TargetFor(Syntax(record))!, cancellationToken);
                 }
-                if (fileSet is not null)
+                if (directoryFile is not null)
                 {
                     var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
                     using var stream = directory.Open();
-                    await stream.WriteAsync(fileSet.WriteDicomDir(), cancellationToken);
+                    await stream.WriteAsync(directoryFile, cancellationToken);
                 }
             }
             await output.FlushAsync(cancellationToken);
