@@ -11,13 +11,29 @@ public static class DicomTags
     public static readonly DicomTag ImplementationClassUID = new(0x00020012);
     public static readonly DicomTag ImplementationVersionName = new(0x00020013);
 
+    public static readonly DicomTag FileSetID = new(0x00041130);
+    public static readonly DicomTag OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity = new(0x00041200);
+    public static readonly DicomTag OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity = new(0x00041202);
+    public static readonly DicomTag FileSetConsistencyFlag = new(0x00041212);
+    public static readonly DicomTag DirectoryRecordSequence = new(0x00041220);
+    public static readonly DicomTag OffsetOfTheNextDirectoryRecord = new(0x00041400);
+    public static readonly DicomTag RecordInUseFlag = new(0x00041410);
+    public static readonly DicomTag OffsetOfReferencedLowerLevelDirectoryEntity = new(0x00041420);
+    public static readonly DicomTag DirectoryRecordType = new(0x00041430);
+    public static readonly DicomTag ReferencedFileID = new(0x00041500);
+    public static readonly DicomTag ReferencedSOPClassUIDInFile = new(0x00041510);
+    public static readonly DicomTag ReferencedSOPInstanceUIDInFile = new(0x00041511);
+    public static readonly DicomTag ReferencedTransferSyntaxUIDInFile = new(0x00041512);
+
     public static readonly DicomTag SpecificCharacterSet = new(0x00080005);
     public static readonly DicomTag SOPClassUID = new(0x00080016);
     public static readonly DicomTag SOPInstanceUID = new(0x00080018);
     public static readonly DicomTag StudyDate = new(0x00080020);
     public static readonly DicomTag SeriesDate = new(0x00080021);
+    public static readonly DicomTag ContentDate = new(0x00080023);
     public static readonly DicomTag StudyTime = new(0x00080030);
     public static readonly DicomTag SeriesTime = new(0x00080031);
+    public static readonly DicomTag ContentTime = new(0x00080033);
     public static readonly DicomTag AccessionNumber = new(0x00080050);
     public static readonly DicomTag InstanceAvailability = new(0x00080056);
     public static readonly DicomTag Modality = new(0x00080060);
@@ -27,6 +43,7 @@ public static class DicomTags
     public static readonly DicomTag TimezoneOffsetFromUTC = new(0x00080201);
     public static readonly DicomTag StudyDescription = new(0x00081030);
     public static readonly DicomTag SeriesDescription = new(0x0008103E);
+    public static readonly DicomTag ReferencedSeriesSequence = new(0x00081115);
     public static readonly DicomTag ReferencedSOPClassUID = new(0x00081150);
     public static readonly DicomTag ReferencedSOPInstanceUID = new(0x00081155);
     public static readonly DicomTag RetrieveURL = new(0x00081190);
@@ -64,8 +81,32 @@ public static class DicomTags
     public static readonly DicomTag RescaleIntercept = new(0x00281052);
     public static readonly DicomTag RescaleSlope = new(0x00281053);
 
+    public static readonly DicomTag DocumentTitle = new(0x00420010);
+    public static readonly DicomTag MIMETypeOfEncapsulatedDocument = new(0x00420012);
+
     public static readonly DicomTag PerformedProcedureStepStartDate = new(0x00400244);
     public static readonly DicomTag PerformedProcedureStepStartTime = new(0x00400245);
+    public static readonly DicomTag VerificationDateTime = new(0x0040A030);
+    public static readonly DicomTag ConceptNameCodeSequence = new(0x0040A043);
+    public static readonly DicomTag CompletionFlag = new(0x0040A491);
+    public static readonly DicomTag VerificationFlag = new(0x0040A493);
+    public static readonly DicomTag HL7InstanceIdentifier = new(0x0040E001);
+
+    public static readonly DicomTag ContentLabel = new(0x00700080);
+    public static readonly DicomTag ContentDescription = new(0x00700081);
+    public static readonly DicomTag PresentationCreationDate = new(0x00700082);
+    public static readonly DicomTag PresentationCreationTime = new(0x00700083);
+    public static readonly DicomTag ContentCreatorName = new(0x00700084);
+
+    public static readonly DicomTag DoseSummationType = new(0x3004000A);
+    public static readonly DicomTag StructureSetLabel = new(0x30060002);
+    public static readonly DicomTag StructureSetDate = new(0x30060008);
+    public static readonly DicomTag StructureSetTime = new(0x30060009);
+    public static readonly DicomTag RTPlanLabel = new(0x300A0002);
+    public static readonly DicomTag RTPlanDate = new(0x300A0006);
+    public static readonly DicomTag RTPlanTime = new(0x300A0007);
+    public static readonly DicomTag TreatmentDate = new(0x30080250);
+    public static readonly DicomTag TreatmentTime = new(0x30080251);
 
     public static readonly DicomTag ExtendedOffsetTable = new(0x7FE00001);
     public static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE00002);

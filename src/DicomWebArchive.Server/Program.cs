@@ -26,6 +26,7 @@ builder.Services.AddSwaggerGen(swagger =>
 {
     swagger.OperationFilter<StowRequestBodyFilter>();
     swagger.OperationFilter<RenderedParametersFilter>();
+    swagger.OperationFilter<DicomDirParameterFilter>();
     swagger.SwaggerDoc("v1", new OpenApiInfo
     {
         Title = "DicomWebArchive",

@@ -102,8 +102,8 @@ public static class DicomPart10Writer
         var elements = new List<DicomElement>
         {
             Meta(DicomTags.FileMetaInformationVersion, DicomVR.OB, [0x00, 0x01]),
-            Meta(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, UidBytes(dataset.GetAsciiString(DicomTags.SOPClassUID))),
-            Meta(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, UidBytes(dataset.GetAsciiString(DicomTags.SOPInstanceUID))),
+            Meta(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, UidBytes(options?.MediaStorageSopClassUid ?? dataset.GetAsciiString(DicomTags.SOPClassUID))),
+            Meta(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, UidBytes(options?.MediaStorageSopInstanceUid ?? dataset.GetAsciiString(DicomTags.SOPInstanceUID))),
             Meta(DicomTags.TransferSyntaxUID, DicomVR.UI, UidBytes(syntax.Uid)),
             Meta(DicomTags.ImplementationClassUID, DicomVR.UI, UidBytes(ImplementationClassUid)),
             Meta(DicomTags.ImplementationVersionName, DicomVR.SH, Encoding.ASCII.GetBytes(ImplementationVersionName)),

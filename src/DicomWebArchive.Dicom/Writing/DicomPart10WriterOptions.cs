@@ -8,6 +8,12 @@ public sealed record DicomPart10WriterOptions
     /// <summary>Write sequences and items with defined lengths (computed) instead of undefined lengths with delimiters.</summary>
     public bool DefinedLengthSequences { get; init; }
 
+    /// <summary>Media Storage SOP Class UID (0002,0002) when the data set has no SOP Class UID of its own (a DICOMDIR); null: the data set's.</summary>
+    public string? MediaStorageSopClassUid { get; init; }
+
+    /// <summary>Media Storage SOP Instance UID (0002,0003) when the data set has no SOP Instance UID of its own; null: the data set's.</summary>
+    public string? MediaStorageSopInstanceUid { get; init; }
+
     /// <summary>Source AE Title (0002,0016) for the meta group; omitted when null.</summary>
     public string? SourceApplicationEntityTitle { get; init; }
 

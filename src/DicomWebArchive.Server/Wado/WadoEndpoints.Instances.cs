@@ -12,11 +12,18 @@ internal static partial class WadoEndpoints
 {
     private const string DicomMediaType = "application/dicom";
 
+    /// <summary>Query parameter asking for a DICOMDIR in an application/zip response.</summary>
+    internal const string DicomDirParameter = "dicomdir";
+
     private static async Task<IResult> RetrieveInstancesAsync(HttpContext context, IIndexReader index, IBlobStore blobs, string study, string? series, string? instance)
     {
         if (CheckUids(study, series, instance) is { } invalid)
         {
             return invalid;
+        }
+        if (!TryParseDicomDir(context.Request, out bool dicomDir))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"{DicomDirParameter} must be 'true' or 'false', not '{Shorten(context.Request.Query[DicomDirParameter].ToString())}'.");
         }
         var cancellationToken = context.RequestAborted;
         var records = await FindContentsAsync(index, study, series, instance, cancellationToken);
@@ -52,10 +59,17 @@ internal static partial class WadoEndpoints
                 break;
             }
             case RetrieveShape.Zip:
+            {
+                MediaFileSet? fileSet = null;
+                if (dicomDir)
+                {
+                    (records, fileSet) = await FileSetAsync(index, records, representation, study, series, instance, cancellationToken);
+                }
                 response.ContentType = "application/zip";
                 response.Headers.ContentDisposition = $"attachment; filename=\"{(instance ?? series ?? study)}.zip\"";
-                await WriteZipAsync(context, blobs, records, representation, cancellationToken);
+                await WriteZipAsync(context, blobs, records, representation, fileSet, cancellationToken);
                 break;
+            }
             default:
             {
                 string boundary = MultipartWriter.NewBoundary();
@@ -126,9 +140,14 @@ internal static partial class WadoEndpoints
         }
     }
 
-    /// <summary>One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes.</summary>
-    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceContent> records, InstanceRepresentation representation, CancellationToken cancellationToken)
+    /// <summary>
+    /// One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes; or,
+    /// with a file-set, the instances under their File IDs and the DICOMDIR last.
+    /// </summary>
+    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceContent> records, InstanceRepresentation representation, MediaFileSet? fileSet, CancellationToken cancellationToken)
     {
+        // Built before the first byte goes out, so a DICOMDIR that cannot be made is an error response, not a cut-off zip.
+        var directoryFile = fileSet?.WriteDicomDir();
         // ZipArchive's asynchronous path drops the data descriptors on a non-seekable stream (the central directory
         // then points past the data); its synchronous path is right, so allow synchronous writes for this response.
         if (context.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)
@@ -143,13 +162,52 @@ internal static partial class WadoEndpoints
                 foreach (var record in records)
                 {
                     // DICOM pixel data rarely shrinks enough to pay for the CPU; store the files as they are.
-                    var entry = zip.CreateEntry($"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm", CompressionLevel.NoCompression);
+                    string name = fileSet?.PathOf(record.SopInstanceUid) ?? $"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm";
+                    var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
                     using var stream = entry.Open();
                     await WriteInstanceAsync(stream, blobs, record, representation.TargetFor(Syntax(record))!, cancellationToken);
+                }
+                if (directoryFile is not null)
+                {
+                    var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
+                    using var stream = directory.Open();
+                    await stream.WriteAsync(directoryFile, cancellationToken);
                 }
             }
             await output.FlushAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The file-set of a zip with a DICOMDIR, whose records need the full index rows of the instances sent; the
+    /// instances are those of both listings, so the zip and its DICOMDIR agree even when the index changed in between.
+    /// </summary>
+    private static async Task<(IReadOnlyList<InstanceContent> Records, MediaFileSet FileSet)> FileSetAsync(IIndexReader index,
+        IReadOnlyList<InstanceContent> sent, InstanceRepresentation representation, string study, string? series, string? instance, CancellationToken cancellationToken)
+    {
+        var wanted = sent.Select(r => r.SopInstanceUid).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<InstanceRecord> rows = instance is null
+            ? await index.ListInstancesAsync(study, series, cancellationToken)
+            : await FindInstanceAsync(index, study, series, instance, cancellationToken) is { } one ? [one] : [];
+        var kept = rows.Where(r => wanted.Contains(r.SopInstanceUid)).ToList();
+        return (kept.ConvertAll(r => r.ToContent()), MediaFileSet.Create(kept, r => representation.TargetFor(Syntax(r))!));
+    }
+
+    /// <summary>The dicomdir query parameter (as dcm4chee-arc names it): absent or "false" for none.</summary>
+    private static bool TryParseDicomDir(HttpRequest request, out bool dicomDir)
+    {
+        var values = request.Query[DicomDirParameter];
+        dicomDir = false;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+        if (values.Count > 1)
+        {
+            return false;
+        }
+        dicomDir = string.Equals(values[0], "true", StringComparison.OrdinalIgnoreCase);
+        return dicomDir || string.Equals(values[0], "false", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void NoCache(HttpResponse response) => response.Headers[HeaderNames.CacheControl] = "no-cache";

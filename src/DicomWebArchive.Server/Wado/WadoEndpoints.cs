@@ -20,11 +20,11 @@ internal static partial class WadoEndpoints
     public static IEndpointRouteBuilder MapWado(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/studies/{study}", (HttpContext c, string study, IIndexReader index, IBlobStore blobs) =>
-            RetrieveInstancesAsync(c, index, blobs, study, null, null)).WithWado("RetrieveStudy", "Retrieve a study's instances");
+            RetrieveInstancesAsync(c, index, blobs, study, null, null)).WithWado("RetrieveStudy", "Retrieve a study's instances").WithMetadata(new DicomDirOption());
         endpoints.MapGet("/studies/{study}/series/{series}", (HttpContext c, string study, string series, IIndexReader index, IBlobStore blobs) =>
-            RetrieveInstancesAsync(c, index, blobs, study, series, null)).WithWado("RetrieveSeries", "Retrieve a series' instances");
+            RetrieveInstancesAsync(c, index, blobs, study, series, null)).WithWado("RetrieveSeries", "Retrieve a series' instances").WithMetadata(new DicomDirOption());
         endpoints.MapGet(Instance, (HttpContext c, string study, string series, string instance, IIndexReader index, IBlobStore blobs) =>
-            RetrieveInstancesAsync(c, index, blobs, study, series, instance)).WithWado("RetrieveInstance", "Retrieve an instance");
+            RetrieveInstancesAsync(c, index, blobs, study, series, instance)).WithWado("RetrieveInstance", "Retrieve an instance").WithMetadata(new DicomDirOption());
         endpoints.MapGet("/studies/{study}/metadata", (HttpContext c, string study, IIndexReader index) =>
             RetrieveMetadataAsync(c, index, study, null, null)).WithWado("RetrieveStudyMetadata", "Retrieve a study's metadata");
         endpoints.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext c, string study, string series, IIndexReader index) =>
