@@ -34,7 +34,7 @@ internal sealed class DicomReaderBuffer
 
     public int Available => _end - _pos;
 
-    /// <summary>Bytes pulled from the underlying stream so far.</summary>
+    /// <summary>Bytes pulled from the underlying stream, or stepped over in it, so far.</summary>
     public long BytesRead { get; private set; }
 
     public ReadOnlySpan<byte> Span => new(_buffer, _pos, _end - _pos);
@@ -148,6 +148,19 @@ internal sealed class DicomReaderBuffer
         {
             _origin += _pos;
             _pos = _end = 0;
+        }
+        if (_stream.CanSeek)
+        {
+            // A file: step over the value (Pixel Data, mostly) instead of reading it, when the bytes are there.
+            long left = _stream.Length - _stream.Position;
+            if (left < count)
+            {
+                DicomReaderThrow.Truncated(Position + left, count - left);
+            }
+            _stream.Seek(count, SeekOrigin.Current);
+            _origin += count;
+            BytesRead += count;
+            return;
         }
         byte[]? rented = null;
         var scratch = _buffer.Length - _end >= ChunkSize ? _buffer.AsMemory(_end) : (rented = ArrayPool<byte>.Shared.Rent(DiscardSize));
