@@ -85,6 +85,8 @@ public static class FrameDecoder
         }
         int pixels = description.Rows * description.Columns;
         int bytesPerSample = description.BitsAllocated / 8;
+        // Rows and Columns come from the header: a small frame that cannot hold them is refused before allocating for them.
+        RleDecoder.Check(frame, pixels, description.SamplesPerPixel, bytesPerSample);
         var samples = new byte[(long)pixels * description.SamplesPerPixel * bytesPerSample];
         RleDecoder.Decode(frame, pixels, description.SamplesPerPixel, bytesPerSample, samples);
         // RLE stores YBR_FULL and RGB as full-resolution planes; what comes out is pixel-interleaved.
