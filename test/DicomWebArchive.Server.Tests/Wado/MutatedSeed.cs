@@ -78,7 +78,7 @@ internal sealed class MutatedSeed
             seed = new MutatedSeed(name, index, [], file, whole.TransferSyntax, whole.PixelData);
             dataset = whole.Dataset;
         }
-        seed.Collect(dataset, 0);
+        seed.Collect(dataset);
         foreach (var element in whole.Meta)
         {
             if (element.Tag.Value == 0x00020003)
@@ -97,14 +97,14 @@ internal sealed class MutatedSeed
         return seed;
     }
 
-    private void Collect(DicomDataset dataset, int depth)
+    private void Collect(DicomDataset dataset)
     {
         foreach (var element in dataset)
         {
             _elements.Add(element);
             foreach (var item in element.Items ?? [])
             {
-                Collect(item, depth + 1);
+                Collect(item);
             }
         }
     }
@@ -116,7 +116,7 @@ internal sealed class MutatedSeed
     public (byte[] Bytes, string Mutation) Mutate(int number, Random random)
     {
         var body = WithUids((byte[])_body.Clone(), number, out var prefix);
-        string mutation = random.Next(12) switch
+        string mutation = random.Next(13) switch
         {
             0 or 1 or 2 or 3 => Value(body, random),
             4 => Flips(body, random),
@@ -126,6 +126,7 @@ internal sealed class MutatedSeed
             8 => PixelData(ref body, random),
             9 => Delimiter(ref body, random),
             10 => Truncate(ref body, random),
+            11 => Geometry(body, random),
             _ => Value(body, random) + "; " + Value(body, random),
         };
         return (Assemble(body, prefix), mutation);
@@ -204,6 +205,50 @@ internal sealed class MutatedSeed
                 }
                 return $"{what}: {flips} bit flips";
         }
+    }
+
+    // Rows and Columns together (with Bits Allocated, Samples per Pixel or Number of Frames): an image far larger than its pixel data.
+    private string Geometry(byte[] body, Random random)
+    {
+        ushort[] sizes = [0xFFFF, 0x8000, 0x4001, 3000, 1];
+        var changes = new List<(uint Tag, object Value)>
+        {
+            (0x00280010, sizes[random.Next(sizes.Length)]),
+            (0x00280011, sizes[random.Next(sizes.Length)]),
+        };
+        switch (random.Next(4))
+        {
+            case 0:
+                changes.Add((0x00280100, (ushort)(random.Next(2) == 0 ? 32 : 64)));
+                changes.Add((0x00280002, (ushort)3));
+                break;
+            case 1:
+                changes.Add((0x00280008, random.Next(2) == 0 ? "99999999" : "2147483647"));
+                break;
+            case 2:
+                changes.Add((0x00280100, (ushort)1));
+                break;
+        }
+        var done = new List<string>();
+        foreach (var (tag, value) in changes)
+        {
+            if (_elements.FirstOrDefault(e => e.Tag.Value == tag && e.ValueLength >= 2 && e.ValueOffset + e.ValueLength <= body.Length) is not { } element)
+            {
+                continue;
+            }
+            var span = body.AsSpan((int)element.ValueOffset, (int)element.ValueLength);
+            if (value is ushort word)
+            {
+                Write16(span, word);
+            }
+            else
+            {
+                span.Fill((byte)' ');
+                Encoding.ASCII.GetBytes((string)value).AsSpan(0, Math.Min(((string)value).Length, span.Length)).CopyTo(span);
+            }
+            done.Add($"{element.Tag}={value}");
+        }
+        return done.Count > 0 ? "geometry " + string.Join(", ", done) : Flips(body, random);
     }
 
     private string Flips(byte[] body, Random random)

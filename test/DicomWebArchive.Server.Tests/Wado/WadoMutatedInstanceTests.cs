@@ -13,8 +13,8 @@ namespace DicomWebArchive.Server.Tests.Wado;
 /// </summary>
 public sealed class WadoMutatedInstanceTests
 {
-    private const int MutantsPerSeed = 40;
-    private const long AbsurdAllocation = 512L << 20;
+    private const int MutantsPerSeed = 50;
+    private const long AbsurdAllocation = 256L << 20;
 
     private static readonly string[] Seeds =
     [
@@ -126,7 +126,12 @@ public sealed class WadoMutatedInstanceTests
     // True when stored (and then retrieved every way), false when refused, null for a UID conflict.
     private async Task<bool?> StoreAndRetrieveAsync(List<string> failures, string what, byte[] bytes)
     {
+        long before = GC.GetTotalAllocatedBytes();
         var result = await Try(failures, what, "STOW", () => StowRequests.PostAsync(_client, StowRequests.Multipart([bytes])));
+        if (GC.GetTotalAllocatedBytes() - before > AbsurdAllocation)
+        {
+            failures.Add($"{what}: STOW of {bytes.Length} bytes allocated {(GC.GetTotalAllocatedBytes() - before) >> 20} MB");
+        }
         if (result is null || result.Status >= 500)
         {
             failures.Add($"{what}: STOW answered {result}");
