@@ -28,6 +28,7 @@ public sealed class WadoMutatedInstanceTests
         "JPEG2000.dcm",
         "image_dfl.dcm",
         "SC_rgb_small_odd.dcm",
+        "SC_ybr_full_422_uncompressed.dcm",
         "test-SR.dcm",
         "rtplan.dcm",
         "MR_small_implicit.dcm+private-sequence",
