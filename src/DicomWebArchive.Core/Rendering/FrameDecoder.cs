@@ -47,6 +47,11 @@ public static class FrameDecoder
 
     private static DecodedFrame DecodeNative(TransferSyntax syntax, ImageDescription description, byte[] frame, int firstBit, bool words)
     {
+        if (description.PhotometricInterpretation == "YBR_FULL_422" && description.Columns % 2 != 0)
+        {
+            // Native 4:2:2 stores Y1 Y2 Cb Cr per pair of pixels of a row (PS3.3 C.7.6.3.1.2): an odd width leaves half a pair.
+            throw new RenderingException(RenderingFailure.NotRenderable, $"Cannot render native YBR_FULL_422 with an odd number of Columns ({description.Columns}); its pixels come in pairs.");
+        }
         if (syntax.IsBigEndian && (description.BitsAllocated > 8 || words))
         {
             // Big-endian OW is a run of 16-bit words whatever Bits Allocated: 8-bit and 1-bit data come swapped in pairs.
@@ -85,6 +90,8 @@ public static class FrameDecoder
         }
         int pixels = description.Rows * description.Columns;
         int bytesPerSample = description.BitsAllocated / 8;
+        // Rows and Columns come from the header: a small frame that cannot hold them is refused before allocating for them.
+        RleDecoder.Check(frame, pixels, description.SamplesPerPixel, bytesPerSample);
         var samples = new byte[(long)pixels * description.SamplesPerPixel * bytesPerSample];
         RleDecoder.Decode(frame, pixels, description.SamplesPerPixel, bytesPerSample, samples);
         // RLE stores YBR_FULL and RGB as full-resolution planes; what comes out is pixel-interleaved.

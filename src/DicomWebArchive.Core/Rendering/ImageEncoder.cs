@@ -5,9 +5,15 @@ namespace DicomWebArchive.Core.Rendering;
 /// <summary>Scales a rendered bitmap into the viewport and encodes it as JPEG or PNG.</summary>
 public static class ImageEncoder
 {
+    // JPEG's frame header holds at most 65500 a side in practice (libjpeg's JPEG_MAX_DIMENSION); libpng's default user limit is 1,000,000.
+    private const int MaxJpegSide = 65500;
+    private const int MaxPngSide = 1_000_000;
+
+    /// <exception cref="RenderingException">The image, scaled into the viewport, is too large for the format or for memory.</exception>
     public static RenderedImage Encode(SKBitmap bitmap, RenderOptions options)
     {
         var (width, height) = FitInside(bitmap.Width, bitmap.Height, options.Viewport);
+        CheckSize(width, height, options.Format);
         SKBitmap? scaled = null;
         try
         {
@@ -35,6 +41,26 @@ public static class ImageEncoder
         finally
         {
             scaled?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Header values such as 1 x 65535 (or a one-sided viewport enlarging such an image) give sizes an encoder refuses
+    /// or that no viewer wants; say so instead of failing inside the encoder.
+    /// </summary>
+    public static void CheckSize(int width, int height, RenderedFormat format)
+    {
+        if ((long)width * height > ImageDescription.MaxPixels)
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable,
+                $"The rendered image would be {width}x{height}, more than {ImageDescription.MaxPixels} pixels: ask for a smaller viewport.");
+        }
+        int side = format == RenderedFormat.Png ? MaxPngSide : MaxJpegSide;
+        if (Math.Max(width, height) > side)
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable, format == RenderedFormat.Png
+                ? $"The rendered image would be {width}x{height}; PNG holds at most {side} pixels a side: ask for a smaller viewport."
+                : $"The rendered image would be {width}x{height}; JPEG holds at most {side} pixels a side: ask for image/png or a viewport.");
         }
     }
 

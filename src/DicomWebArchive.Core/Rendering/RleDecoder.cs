@@ -9,6 +9,7 @@ namespace DicomWebArchive.Core.Rendering;
 public static class RleDecoder
 {
     private const int HeaderLength = 64;
+    private const int MaxExpansion = 64;
 
     /// <summary>
     /// Decodes one frame into native little-endian samples, pixel-interleaved (Planar Configuration 0):
@@ -22,6 +23,29 @@ public static class RleDecoder
         {
             throw new ArgumentException("Output is smaller than the frame.", nameof(output));
         }
+        Check(frame, pixels, samples, bytesPerSample);
+        int stride = segments;
+        for (int segment = 0; segment < segments; segment++)
+        {
+            var (start, end) = Segment(frame, segment, segments);
+            int sample = segment / bytesPerSample;
+            // Segments run most significant byte first; little-endian output puts that byte last.
+            int byteInSample = bytesPerSample - 1 - (segment % bytesPerSample);
+            int first = (sample * bytesPerSample) + byteInSample;
+            DecodeSegment(frame[start..end], output, first, stride, pixels, segment + 1);
+        }
+    }
+
+    /// <summary>
+    /// Checks the header against the image before any output is allocated: the segment count, the segment offsets,
+    /// and that each segment is long enough to decode to <paramref name="pixels"/> bytes (PackBits expands at most
+    /// 64 times: a two-byte replicate run gives 128 bytes), so a header declaring a huge image over a small frame is
+    /// refused without allocating for it.
+    /// </summary>
+    /// <exception cref="RenderingException">The frame cannot be an RLE frame of that geometry.</exception>
+    public static void Check(ReadOnlySpan<byte> frame, int pixels, int samples, int bytesPerSample)
+    {
+        int segments = samples * bytesPerSample;
         if (frame.Length < HeaderLength)
         {
             throw Corrupt("the frame is shorter than its header");
@@ -31,21 +55,25 @@ public static class RleDecoder
         {
             throw Corrupt($"it has {declared} segments where the image needs {segments}");
         }
-        int stride = segments;
         for (int segment = 0; segment < segments; segment++)
         {
-            long start = BinaryPrimitives.ReadUInt32LittleEndian(frame[(4 + (segment * 4))..]);
-            long end = segment + 1 < segments ? BinaryPrimitives.ReadUInt32LittleEndian(frame[(8 + (segment * 4))..]) : frame.Length;
-            if (start < HeaderLength || end < start || end > frame.Length)
+            var (start, end) = Segment(frame, segment, segments);
+            if ((long)pixels > MaxExpansion * (end - start))
             {
-                throw Corrupt($"segment {segment + 1} lies outside the frame");
+                throw Corrupt($"segment {segment + 1} has {end - start} bytes, too few for {pixels} pixels");
             }
-            int sample = segment / bytesPerSample;
-            // Segments run most significant byte first; little-endian output puts that byte last.
-            int byteInSample = bytesPerSample - 1 - (segment % bytesPerSample);
-            int first = (sample * bytesPerSample) + byteInSample;
-            DecodeSegment(frame[(int)start..(int)end], output, first, stride, pixels, segment + 1);
         }
+    }
+
+    private static (int Start, int End) Segment(ReadOnlySpan<byte> frame, int segment, int segments)
+    {
+        long start = BinaryPrimitives.ReadUInt32LittleEndian(frame[(4 + (segment * 4))..]);
+        long end = segment + 1 < segments ? BinaryPrimitives.ReadUInt32LittleEndian(frame[(8 + (segment * 4))..]) : frame.Length;
+        if (start < HeaderLength || end < start || end > frame.Length)
+        {
+            throw Corrupt($"segment {segment + 1} lies outside the frame");
+        }
+        return ((int)start, (int)end);
     }
 
     private static void DecodeSegment(ReadOnlySpan<byte> source, Span<byte> output, int first, int stride, int pixels, int segment)

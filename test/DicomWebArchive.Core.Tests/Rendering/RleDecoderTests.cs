@@ -91,6 +91,39 @@ public sealed class RleDecoderTests
         Assert.Throws<RenderingException>(() => RleDecoder.Decode(new byte[10], 4, 1, 1, new byte[4]));
     }
 
+    [Test]
+    public void Check_HeaderImageTooLargeForSegments_ThrowsNamingTheSegment()
+    {
+        var frame = Frame([0x81, 0x07], [0x81, 0x07], [0x81, 0x07]); // 128 pixels per segment at most
+
+        Assert.DoesNotThrow(() => RleDecoder.Check(frame, 128, 3, 1));
+        var ex = Assert.Throws<RenderingException>(() => RleDecoder.Check(frame, 129, 3, 1));
+        Assert.That(ex!.Message, Does.Contain("segment 1 has 2 bytes, too few for 129 pixels"));
+    }
+
+    [Test]
+    public void FrameDecoderDecode_RowsAndColumnsFarBeyondTheFrame_ThrowsWithoutAllocatingForThem()
+    {
+        // A 2.6 KB RLE image whose header was changed to 16385 x 3000 RGB of 32 bits: 590 MB of samples.
+        var description = new ImageDescription
+        {
+            Rows = 16385,
+            Columns = 3000,
+            SamplesPerPixel = 3,
+            BitsAllocated = 32,
+            BitsStored = 32,
+            HighBit = 31,
+            IsSigned = false,
+            PhotometricInterpretation = "RGB",
+        };
+        var frame = Frame([.. Enumerable.Range(0, 12).Select(_ => new byte[] { 0x81, 0x07 })]);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.Throws<RenderingException>(() => FrameDecoder.Decode(DicomWebArchive.Dicom.TransferSyntax.RLELossless, description, frame));
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+    }
+
     private static byte[] Frame(params byte[][] segments)
     {
         var header = new byte[64];

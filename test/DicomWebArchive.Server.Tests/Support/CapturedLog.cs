@@ -10,6 +10,9 @@ internal sealed class CapturedLog : ILoggerProvider
 
     public override string ToString() => string.Join('\n', _entries);
 
+    /// <summary>The entries logged at Error or Critical level so far.</summary>
+    public IReadOnlyList<string> Errors => [.. _entries.Where(e => e.StartsWith("Error", StringComparison.Ordinal) || e.StartsWith("Critical", StringComparison.Ordinal))];
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void Dispose()
