@@ -94,8 +94,13 @@ public static class FrameDecoder
         RleDecoder.Check(frame, pixels, description.SamplesPerPixel, bytesPerSample);
         var samples = new byte[(long)pixels * description.SamplesPerPixel * bytesPerSample];
         RleDecoder.Decode(frame, pixels, description.SamplesPerPixel, bytesPerSample, samples);
-        // RLE stores YBR_FULL and RGB as full-resolution planes; what comes out is pixel-interleaved.
-        return new DecodedFrame(description with { PlanarConfiguration = 0 }, samples);
+        // RLE stores YBR_FULL and RGB as full-resolution planes; what comes out is pixel-interleaved. RLE has no 4:2:2
+        // (PS3.5 G.2): a header that says YBR_FULL_422 still holds a sample of each kind per pixel.
+        return new DecodedFrame(description with
+        {
+            PlanarConfiguration = 0,
+            PhotometricInterpretation = description.PhotometricInterpretation == "YBR_FULL_422" ? "YBR_FULL" : description.PhotometricInterpretation,
+        }, samples);
     }
 
     private static DecodedFrame DecodeJpeg(TransferSyntax syntax, ImageDescription description, byte[] frame)

@@ -35,4 +35,24 @@ public sealed class FrameDecoderTests
 
         Assert.That((bitmap.GetPixel(0, 0).Red, bitmap.GetPixel(1, 0).Red), Is.EqualTo(((byte)50, (byte)200)));
     }
+
+    [Test]
+    public void Decode_RleDeclaredYbrFull422_FullResolutionSamplesRenderedAsYbrFull()
+    {
+        // Three one-byte segments (Y, Cb, Cr) of a 1 x 1 image: a PackBits literal run of one byte each.
+        var frame = new byte[70];
+        frame[0] = 3;
+        frame[4] = 64;
+        frame[8] = 66;
+        frame[12] = 68;
+        byte[] segments = [0, 76, 0, 85, 0, 255];
+        segments.CopyTo(frame, 64);
+
+        var decoded = FrameDecoder.Decode(TransferSyntax.Lookup("1.2.840.10008.1.2.5"), Ybr422(1), frame);
+        using var bitmap = FrameRenderer.Render(decoded, null);
+
+        Assert.That(decoded.Description.PhotometricInterpretation, Is.EqualTo("YBR_FULL"));
+        var pixel = bitmap.GetPixel(0, 0);
+        Assert.That((pixel.Red, pixel.Green, pixel.Blue), Is.EqualTo(((byte)254, (byte)0, (byte)0)).Or.EqualTo(((byte)255, (byte)0, (byte)0)), "Y 76, Cb 85, Cr 255 is red");
+    }
 }
