@@ -5,8 +5,9 @@ namespace DicomWebArchive.Core.Retrieve;
 
 /// <summary>
 /// Re-encodes a stored native instance (Implicit VR LE, Explicit VR BE, Deflated) as Explicit VR Little Endian
-/// (or Deflated) Part 10. The header is parsed; large values, Pixel Data included, stream from a second read of the
-/// blob, so memory stays flat, except for deflated input whose offsets only exist in the inflated stream.
+/// (or Deflated) Part 10. The header is parsed, stepping over large values; those, Pixel Data included, are then read
+/// from their offsets in the same blob as they are written, so memory stays flat, except for deflated input whose
+/// offsets only exist in the inflated stream.
 /// </summary>
 public static class InstanceTranscoder
 {
@@ -14,38 +15,33 @@ public static class InstanceTranscoder
 
     private static readonly DicomReaderOptions InflatedOptions = new() { PixelData = PixelDataHandling.Load, MaxInlineValueLength = int.MaxValue };
 
-    /// <param name="openBlob">Opens the stored blob; called twice (the header, then the values).</param>
-    public static async Task WriteAsync(Func<CancellationToken, Task<Stream>> openBlob, TransferSyntax stored, TransferSyntax target, Stream output, CancellationToken cancellationToken)
+    /// <param name="blob">The stored blob, from its start; seekable unless it is deflated.</param>
+    public static async Task WriteAsync(Stream blob, TransferSyntax stored, TransferSyntax target, Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(openBlob);
+        ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(target);
         if (stored.IsEncapsulated)
         {
             throw new NotSupportedException($"{stored.Name} data is not decompressed.");
         }
-        DicomFile file;
-        var header = await openBlob(cancellationToken).ConfigureAwait(false);
-        await using (header.ConfigureAwait(false))
+        if (!stored.IsDeflated && !blob.CanSeek)
         {
-            file = await DicomReader.ReadAsync(header, stored.IsDeflated ? InflatedOptions : StreamingOptions, cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException("Converting a stored instance reads its values from their offsets: the blob stream must be seekable.", nameof(blob));
         }
+        var file = await DicomReader.ReadAsync(blob, stored.IsDeflated ? InflatedOptions : StreamingOptions, cancellationToken).ConfigureAwait(false);
         if (stored.IsDeflated)
         {
             await DicomPart10Writer.WriteAsync(output, file.Dataset, target, cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var values = await openBlob(cancellationToken).ConfigureAwait(false);
-        await using (values.ConfigureAwait(false))
+        int bitsAllocated = BitsAllocated(file.Dataset);
+        var options = new DicomPart10WriterOptions
         {
-            int bitsAllocated = BitsAllocated(file.Dataset);
-            var options = new DicomPart10WriterOptions
-            {
-                OpenValue = element => new ValueStream(values, element.ValueOffset, element.ValueLength, stored.IsBigEndian ? SwapUnit(element, bitsAllocated) : 1),
-            };
-            await DicomPart10Writer.WriteAsync(output, file.Dataset, target, options, cancellationToken).ConfigureAwait(false);
-        }
+            OpenValue = element => new ValueStream(blob, element.ValueOffset, element.ValueLength, stored.IsBigEndian ? SwapUnit(element, bitsAllocated) : 1),
+        };
+        await DicomPart10Writer.WriteAsync(output, file.Dataset, target, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The word size to swap a big-endian value by; Pixel Data goes by Bits Allocated so pixels come out little endian.</summary>

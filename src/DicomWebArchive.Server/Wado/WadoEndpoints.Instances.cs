@@ -99,16 +99,18 @@ internal static partial class WadoEndpoints
     internal static async Task WriteInstanceAsync(Stream output, IBlobStore blobs, InstanceContent record, TransferSyntax target, CancellationToken cancellationToken)
     {
         var stored = Syntax(record);
-        if (target == stored)
+        var blob = await OpenBlobAsync(blobs, record, cancellationToken);
+        await using (blob)
         {
-            var blob = await OpenBlobAsync(blobs, record, cancellationToken);
-            await using (blob)
+            if (target == stored)
             {
                 await blob.CopyToAsync(output, 128 * 1024, cancellationToken);
             }
-            return;
+            else
+            {
+                await InstanceTranscoder.WriteAsync(blob, stored, target, output, cancellationToken);
+            }
         }
-        await InstanceTranscoder.WriteAsync(ct => OpenBlobAsync(blobs, record, ct), stored, target, output, cancellationToken);
     }
 
     /// <summary>As <see cref="WriteInstanceAsync(Stream, IBlobStore, InstanceContent, TransferSyntax, CancellationToken)"/>, stored bytes read straight into the response pipe's buffers.</summary>
