@@ -1,10 +1,9 @@
-using DicomWebArchive.Core.Index;
-using DicomWebArchive.Core.Rendering;
-using DicomWebArchive.Core.Store;
+using DicomWebArchive.Core;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
-using DicomWebArchive.Server.Rendering;
+using DicomWebArchive.Server.Http;
 using DicomWebArchive.Server.Qido;
+using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Stow;
 using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
@@ -13,10 +12,10 @@ using Microsoft.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServerOptions();
-builder.Services.AddArchiveStorage(builder.Configuration);
-builder.Services.AddArchiveStore();
-builder.Services.AddQido();
-builder.Services.AddArchiveRendering();
+builder.Services.AddArchiveStorage();
+builder.Services.AddArchiveServices();
+builder.Services.AddSingleton<IStudyAccessPolicy, AllStudies>();
+builder.Services.AddSingleton<MetadataCache>();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddArchiveCors(builder.Configuration);
@@ -41,6 +40,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
+app.UseArchiveCaller();
 
 app.UseSwagger();
 app.UseSwaggerUI();

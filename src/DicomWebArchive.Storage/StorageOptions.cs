@@ -1,12 +1,12 @@
+using DicomWebArchive.Core;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Storage;
 
-/// <summary>Configuration section "Storage": where the index and the blobs live.</summary>
-public sealed class StorageOptions
+/// <summary>Section "Storage": where the index and the blobs live, and how unreferenced blobs are swept.</summary>
+public sealed class StorageOptions : IArchiveOptions
 {
-    public const string SectionName = "Storage";
+    public static string Section => "Storage";
 
     /// <summary>Root of the embedded defaults, relative to the current directory unless absolute.</summary>
     public string DataDirectory { get; set; } = "./data";
@@ -15,8 +15,7 @@ public sealed class StorageOptions
 
     public StorageBlobOptions Blobs { get; set; } = new();
 
-    /// <summary>How old an unreferenced blob must be before the sweeper deletes it.</summary>
-    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
+    public SweeperOptions Sweeper { get; set; } = new();
 
     internal string FullDataDirectory => Path.GetFullPath(DataDirectory);
 
@@ -29,6 +28,62 @@ public sealed class StorageOptions
 
     private static string FullPath(string? configured, string fallback) =>
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? fallback : configured));
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return "Storage:DataDirectory must name a directory.";
+            yield break;
+        }
+        if (!string.Equals(Index.Provider, StorageIndexOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"Storage:Index:Provider '{Index.Provider}' is not supported; supported providers: {StorageIndexOptions.Sqlite}.";
+        }
+        else if (ConnectionStringProblem() is { } problem)
+        {
+            yield return $"Storage:Index:ConnectionString is not a valid SQLite connection string: {problem}";
+        }
+        if (PathProblem() is { } pathProblem)
+        {
+            yield return pathProblem;
+        }
+        if (Sweeper.GracePeriod <= TimeSpan.Zero)
+        {
+            yield return $"Storage:Sweeper:GracePeriod must be positive (it is {Sweeper.GracePeriod}).";
+        }
+        if (Sweeper.Interval <= TimeSpan.Zero)
+        {
+            yield return $"Storage:Sweeper:Interval must be positive (it is {Sweeper.Interval}).";
+        }
+    }
+
+    private string? ConnectionStringProblem()
+    {
+        try
+        {
+            _ = new SqliteConnectionStringBuilder(IndexConnectionString);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return e.Message;
+        }
+    }
+
+    private string? PathProblem()
+    {
+        try
+        {
+            return string.Equals(HotRoot, CoolRoot, StringComparison.Ordinal)
+                ? $"Storage:Blobs:HotRoot and Storage:Blobs:CoolRoot must differ (both are '{HotRoot}')."
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"Storage paths are invalid: {e.Message}";
+        }
+    }
 }
 
 public sealed class StorageIndexOptions
@@ -51,50 +106,19 @@ public sealed class StorageBlobOptions
     public string? CoolRoot { get; set; }
 }
 
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+/// <summary>
+/// Section "Storage:Sweeper": removal of blobs no index row references (left by a crash between blob and index
+/// commit), at start-up and then every interval.
+/// </summary>
+public sealed class SweeperOptions
 {
-    public ValidateOptionsResult Validate(string? name, StorageOptions options)
-    {
-        var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.DataDirectory))
-        {
-            failures.Add("Storage:DataDirectory must name a directory.");
-        }
+    public bool Enabled { get; set; } = true;
 
-        if (!string.Equals(options.Index.Provider, StorageIndexOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
-        {
-            failures.Add($"Storage:Index:Provider '{options.Index.Provider}' is not supported; supported providers: {StorageIndexOptions.Sqlite}.");
-        }
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-        if (options.OrphanGracePeriod <= TimeSpan.Zero)
-        {
-            failures.Add($"Storage:OrphanGracePeriod must be positive (it is {options.OrphanGracePeriod}).");
-        }
-
-        if (failures.Count == 0)
-        {
-            try
-            {
-                _ = new SqliteConnectionStringBuilder(options.IndexConnectionString);
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
-            {
-                failures.Add($"Storage:Index:ConnectionString is not a valid SQLite connection string: {e.Message}");
-            }
-
-            try
-            {
-                if (string.Equals(options.HotRoot, options.CoolRoot, StringComparison.Ordinal))
-                {
-                    failures.Add($"Storage:Blobs:HotRoot and Storage:Blobs:CoolRoot must differ (both are '{options.HotRoot}').");
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                failures.Add($"Storage paths are invalid: {e.Message}");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    /// <summary>
+    /// How old an unreferenced blob must be before it is removed: longer than any instance takes from its blob's last
+    /// write to its index commit, so an instance being stored is never touched.
+    /// </summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,9 +1,9 @@
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
 using DicomWebArchive.Storage.Blobs;
 using DicomWebArchive.Storage.Index;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,19 +14,14 @@ namespace DicomWebArchive.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the blob store, the index (as <see cref="IIndexStore"/> and <see cref="IIndexReader"/>) and the
-    /// <see cref="OrphanSweeper"/> from the "Storage" section; the options are validated at start-up and the index
-    /// schema is migrated by a hosted service before the host starts serving.
+    /// Registers the blob store, the index (as <see cref="IIndexStore"/>, <see cref="IIndexReader"/> and
+    /// <see cref="IQueryIndex"/>) and the <see cref="OrphanSweeper"/> from section "Storage", validated at start-up; the
+    /// index schema is migrated by a hosted service before the host starts serving.
     /// </summary>
-    public static IServiceCollection AddArchiveStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddArchiveStorage(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddArchiveOptions<StorageOptions>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton(sp =>
@@ -48,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new OrphanSweeper(
             sp.GetRequiredService<IBlobStore>(),
             sp.GetRequiredService<IIndexStore>(),
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.OrphanGracePeriod,
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sweeper.GracePeriod,
             sp.GetRequiredService<TimeProvider>()));
 
         services.AddHostedService<IndexInitializer>();

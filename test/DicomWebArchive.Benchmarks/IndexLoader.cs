@@ -1,3 +1,4 @@
+using DicomWebArchive.Core;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
@@ -67,7 +68,7 @@ internal static class IndexLoader
                     BlobKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes($"blob{s}.{i}"))[..16]),
                     MetadataJson = metadata,
                 };
-                await index.AddInstanceAsync(record, overwrite: false, CancellationToken.None);
+                await index.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, CancellationToken.None);
             }
             if (s % 10_000 == 0)
             {

@@ -50,7 +50,7 @@ public sealed class StorageServiceCollectionExtensionsTests
             ["Storage:Index:ConnectionString"] = $"Data Source={_temp.Combine("db", "custom.db")}",
             ["Storage:Blobs:HotRoot"] = _temp.Combine("fast"),
             ["Storage:Blobs:CoolRoot"] = _temp.Combine("big"),
-            ["Storage:OrphanGracePeriod"] = "02:30:00",
+            ["Storage:Sweeper:GracePeriod"] = "02:30:00",
         });
 
         await host.StartAsync();
@@ -75,11 +75,11 @@ public sealed class StorageServiceCollectionExtensionsTests
     [Test]
     public void AddArchiveStorage_NegativeGracePeriod_StartFails()
     {
-        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:OrphanGracePeriod"] = "-00:01:00" });
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Sweeper:GracePeriod"] = "-00:01:00" });
 
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.That(error!.Message, Does.Contain("Storage:OrphanGracePeriod must be positive"));
+        Assert.That(error!.Message, Does.Contain("Storage:Sweeper:GracePeriod must be positive"));
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class StorageServiceCollectionExtensionsTests
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddArchiveStorage(builder.Configuration);
+        builder.Services.AddArchiveStorage();
         return builder.Build();
     }
 }

@@ -1,18 +1,18 @@
 namespace DicomWebArchive.Core.Index;
 
-/// <summary>The relational index: what is stored, where, and everything QIDO matches on.</summary>
+/// <summary>The relational index: what is stored, where, and everything a search matches on.</summary>
 public interface IIndexStore
 {
     /// <summary>Creates or migrates the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds the instance with its study and series rows and aggregates in one transaction. When the SOP Instance UID
-    /// exists: same SHA-256 → <see cref="AddInstanceResult.AlreadyStored"/>; different → <see cref="AddInstanceResult.Conflict"/>,
-    /// or, with <paramref name="overwrite"/>, <see cref="AddInstanceResult.Replaced"/> and <paramref name="replacedBlobKey"/> set
-    /// to the blob the caller must now delete.
+    /// Adds the instance with its study and series rows, aggregates, change sequence and audit record in one transaction.
+    /// When the SOP Instance UID exists: same SHA-256 → <see cref="AddInstanceResult.AlreadyStored"/>; different →
+    /// <see cref="AddInstanceResult.Conflict"/>, or, with <paramref name="overwrite"/>, <see cref="AddInstanceResult.Replaced"/>
+    /// and <paramref name="replacedBlobKey"/> set to the blob the caller must now delete.
     /// </summary>
-    Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, CancellationToken cancellationToken);
+    Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken);
 
     Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken);
 

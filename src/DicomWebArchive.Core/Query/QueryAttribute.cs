@@ -11,7 +11,7 @@ public enum QueryLevel
 }
 
 /// <summary>An attribute the index holds as a real column, so QIDO can match on it and return it without reading metadata.</summary>
-public sealed record QueryAttribute(DicomTag Tag, string Keyword, DicomVR VR, QueryLevel Level, string Column)
+public sealed record QueryAttribute(DicomTag Tag, string Keyword, DicomVR VR, QueryLevel Level)
 {
     /// <summary>Computed at ingest from lower levels (ModalitiesInStudy, counts); multi-valued ones are stored '\'-joined.</summary>
     public bool IsAggregate { get; init; }
@@ -22,40 +22,40 @@ public sealed record QueryAttribute(DicomTag Tag, string Keyword, DicomVR VR, Qu
 /// <summary>The fixed set of indexed attributes per level (PS3.18 §10.6 required keys plus what OHIF reads).</summary>
 public static class QueryAttributes
 {
-    public static readonly QueryAttribute StudyInstanceUid = new(DicomTags.StudyInstanceUID, "StudyInstanceUID", DicomVR.UI, QueryLevel.Study, "study_instance_uid");
-    public static readonly QueryAttribute StudyDate = new(DicomTags.StudyDate, "StudyDate", DicomVR.DA, QueryLevel.Study, "study_date");
-    public static readonly QueryAttribute StudyTime = new(DicomTags.StudyTime, "StudyTime", DicomVR.TM, QueryLevel.Study, "study_time");
-    public static readonly QueryAttribute AccessionNumber = new(DicomTags.AccessionNumber, "AccessionNumber", DicomVR.SH, QueryLevel.Study, "accession_number");
-    public static readonly QueryAttribute ModalitiesInStudy = new(DicomTags.ModalitiesInStudy, "ModalitiesInStudy", DicomVR.CS, QueryLevel.Study, "modalities_in_study") { IsAggregate = true, IsMultiValued = true };
-    public static readonly QueryAttribute SopClassesInStudy = new(DicomTags.SOPClassesInStudy, "SOPClassesInStudy", DicomVR.UI, QueryLevel.Study, "sop_classes_in_study") { IsAggregate = true, IsMultiValued = true };
-    public static readonly QueryAttribute ReferringPhysicianName = new(DicomTags.ReferringPhysicianName, "ReferringPhysicianName", DicomVR.PN, QueryLevel.Study, "referring_physician_name");
-    public static readonly QueryAttribute TimezoneOffsetFromUtc = new(DicomTags.TimezoneOffsetFromUTC, "TimezoneOffsetFromUTC", DicomVR.SH, QueryLevel.Study, "timezone_offset_from_utc");
-    public static readonly QueryAttribute StudyDescription = new(DicomTags.StudyDescription, "StudyDescription", DicomVR.LO, QueryLevel.Study, "study_description");
-    public static readonly QueryAttribute PatientName = new(DicomTags.PatientName, "PatientName", DicomVR.PN, QueryLevel.Study, "patient_name");
-    public static readonly QueryAttribute PatientId = new(DicomTags.PatientID, "PatientID", DicomVR.LO, QueryLevel.Study, "patient_id");
-    public static readonly QueryAttribute PatientBirthDate = new(DicomTags.PatientBirthDate, "PatientBirthDate", DicomVR.DA, QueryLevel.Study, "patient_birth_date");
-    public static readonly QueryAttribute PatientSex = new(DicomTags.PatientSex, "PatientSex", DicomVR.CS, QueryLevel.Study, "patient_sex");
-    public static readonly QueryAttribute StudyId = new(DicomTags.StudyID, "StudyID", DicomVR.SH, QueryLevel.Study, "dicom_study_id");
-    public static readonly QueryAttribute NumberOfStudyRelatedSeries = new(DicomTags.NumberOfStudyRelatedSeries, "NumberOfStudyRelatedSeries", DicomVR.IS, QueryLevel.Study, "number_of_series") { IsAggregate = true };
-    public static readonly QueryAttribute NumberOfStudyRelatedInstances = new(DicomTags.NumberOfStudyRelatedInstances, "NumberOfStudyRelatedInstances", DicomVR.IS, QueryLevel.Study, "number_of_instances") { IsAggregate = true };
+    public static readonly QueryAttribute StudyInstanceUid = new(DicomTags.StudyInstanceUID, "StudyInstanceUID", DicomVR.UI, QueryLevel.Study);
+    public static readonly QueryAttribute StudyDate = new(DicomTags.StudyDate, "StudyDate", DicomVR.DA, QueryLevel.Study);
+    public static readonly QueryAttribute StudyTime = new(DicomTags.StudyTime, "StudyTime", DicomVR.TM, QueryLevel.Study);
+    public static readonly QueryAttribute AccessionNumber = new(DicomTags.AccessionNumber, "AccessionNumber", DicomVR.SH, QueryLevel.Study);
+    public static readonly QueryAttribute ModalitiesInStudy = new(DicomTags.ModalitiesInStudy, "ModalitiesInStudy", DicomVR.CS, QueryLevel.Study) { IsAggregate = true, IsMultiValued = true };
+    public static readonly QueryAttribute SopClassesInStudy = new(DicomTags.SOPClassesInStudy, "SOPClassesInStudy", DicomVR.UI, QueryLevel.Study) { IsAggregate = true, IsMultiValued = true };
+    public static readonly QueryAttribute ReferringPhysicianName = new(DicomTags.ReferringPhysicianName, "ReferringPhysicianName", DicomVR.PN, QueryLevel.Study);
+    public static readonly QueryAttribute TimezoneOffsetFromUtc = new(DicomTags.TimezoneOffsetFromUTC, "TimezoneOffsetFromUTC", DicomVR.SH, QueryLevel.Study);
+    public static readonly QueryAttribute StudyDescription = new(DicomTags.StudyDescription, "StudyDescription", DicomVR.LO, QueryLevel.Study);
+    public static readonly QueryAttribute PatientName = new(DicomTags.PatientName, "PatientName", DicomVR.PN, QueryLevel.Study);
+    public static readonly QueryAttribute PatientId = new(DicomTags.PatientID, "PatientID", DicomVR.LO, QueryLevel.Study);
+    public static readonly QueryAttribute PatientBirthDate = new(DicomTags.PatientBirthDate, "PatientBirthDate", DicomVR.DA, QueryLevel.Study);
+    public static readonly QueryAttribute PatientSex = new(DicomTags.PatientSex, "PatientSex", DicomVR.CS, QueryLevel.Study);
+    public static readonly QueryAttribute StudyId = new(DicomTags.StudyID, "StudyID", DicomVR.SH, QueryLevel.Study);
+    public static readonly QueryAttribute NumberOfStudyRelatedSeries = new(DicomTags.NumberOfStudyRelatedSeries, "NumberOfStudyRelatedSeries", DicomVR.IS, QueryLevel.Study) { IsAggregate = true };
+    public static readonly QueryAttribute NumberOfStudyRelatedInstances = new(DicomTags.NumberOfStudyRelatedInstances, "NumberOfStudyRelatedInstances", DicomVR.IS, QueryLevel.Study) { IsAggregate = true };
 
-    public static readonly QueryAttribute SeriesInstanceUid = new(DicomTags.SeriesInstanceUID, "SeriesInstanceUID", DicomVR.UI, QueryLevel.Series, "series_instance_uid");
-    public static readonly QueryAttribute Modality = new(DicomTags.Modality, "Modality", DicomVR.CS, QueryLevel.Series, "modality");
-    public static readonly QueryAttribute SeriesNumber = new(DicomTags.SeriesNumber, "SeriesNumber", DicomVR.IS, QueryLevel.Series, "series_number");
-    public static readonly QueryAttribute SeriesDescription = new(DicomTags.SeriesDescription, "SeriesDescription", DicomVR.LO, QueryLevel.Series, "series_description");
-    public static readonly QueryAttribute SeriesDate = new(DicomTags.SeriesDate, "SeriesDate", DicomVR.DA, QueryLevel.Series, "series_date");
-    public static readonly QueryAttribute SeriesTime = new(DicomTags.SeriesTime, "SeriesTime", DicomVR.TM, QueryLevel.Series, "series_time");
-    public static readonly QueryAttribute PerformedProcedureStepStartDate = new(DicomTags.PerformedProcedureStepStartDate, "PerformedProcedureStepStartDate", DicomVR.DA, QueryLevel.Series, "performed_procedure_step_start_date");
-    public static readonly QueryAttribute PerformedProcedureStepStartTime = new(DicomTags.PerformedProcedureStepStartTime, "PerformedProcedureStepStartTime", DicomVR.TM, QueryLevel.Series, "performed_procedure_step_start_time");
-    public static readonly QueryAttribute NumberOfSeriesRelatedInstances = new(DicomTags.NumberOfSeriesRelatedInstances, "NumberOfSeriesRelatedInstances", DicomVR.IS, QueryLevel.Series, "number_of_instances") { IsAggregate = true };
+    public static readonly QueryAttribute SeriesInstanceUid = new(DicomTags.SeriesInstanceUID, "SeriesInstanceUID", DicomVR.UI, QueryLevel.Series);
+    public static readonly QueryAttribute Modality = new(DicomTags.Modality, "Modality", DicomVR.CS, QueryLevel.Series);
+    public static readonly QueryAttribute SeriesNumber = new(DicomTags.SeriesNumber, "SeriesNumber", DicomVR.IS, QueryLevel.Series);
+    public static readonly QueryAttribute SeriesDescription = new(DicomTags.SeriesDescription, "SeriesDescription", DicomVR.LO, QueryLevel.Series);
+    public static readonly QueryAttribute SeriesDate = new(DicomTags.SeriesDate, "SeriesDate", DicomVR.DA, QueryLevel.Series);
+    public static readonly QueryAttribute SeriesTime = new(DicomTags.SeriesTime, "SeriesTime", DicomVR.TM, QueryLevel.Series);
+    public static readonly QueryAttribute PerformedProcedureStepStartDate = new(DicomTags.PerformedProcedureStepStartDate, "PerformedProcedureStepStartDate", DicomVR.DA, QueryLevel.Series);
+    public static readonly QueryAttribute PerformedProcedureStepStartTime = new(DicomTags.PerformedProcedureStepStartTime, "PerformedProcedureStepStartTime", DicomVR.TM, QueryLevel.Series);
+    public static readonly QueryAttribute NumberOfSeriesRelatedInstances = new(DicomTags.NumberOfSeriesRelatedInstances, "NumberOfSeriesRelatedInstances", DicomVR.IS, QueryLevel.Series) { IsAggregate = true };
 
-    public static readonly QueryAttribute SopInstanceUid = new(DicomTags.SOPInstanceUID, "SOPInstanceUID", DicomVR.UI, QueryLevel.Instance, "sop_instance_uid");
-    public static readonly QueryAttribute SopClassUid = new(DicomTags.SOPClassUID, "SOPClassUID", DicomVR.UI, QueryLevel.Instance, "sop_class_uid");
-    public static readonly QueryAttribute InstanceNumber = new(DicomTags.InstanceNumber, "InstanceNumber", DicomVR.IS, QueryLevel.Instance, "instance_number");
-    public static readonly QueryAttribute Rows = new(DicomTags.Rows, "Rows", DicomVR.US, QueryLevel.Instance, "pixel_rows");
-    public static readonly QueryAttribute Columns = new(DicomTags.Columns, "Columns", DicomVR.US, QueryLevel.Instance, "pixel_columns");
-    public static readonly QueryAttribute BitsAllocated = new(DicomTags.BitsAllocated, "BitsAllocated", DicomVR.US, QueryLevel.Instance, "bits_allocated");
-    public static readonly QueryAttribute NumberOfFrames = new(DicomTags.NumberOfFrames, "NumberOfFrames", DicomVR.IS, QueryLevel.Instance, "number_of_frames");
+    public static readonly QueryAttribute SopInstanceUid = new(DicomTags.SOPInstanceUID, "SOPInstanceUID", DicomVR.UI, QueryLevel.Instance);
+    public static readonly QueryAttribute SopClassUid = new(DicomTags.SOPClassUID, "SOPClassUID", DicomVR.UI, QueryLevel.Instance);
+    public static readonly QueryAttribute InstanceNumber = new(DicomTags.InstanceNumber, "InstanceNumber", DicomVR.IS, QueryLevel.Instance);
+    public static readonly QueryAttribute Rows = new(DicomTags.Rows, "Rows", DicomVR.US, QueryLevel.Instance);
+    public static readonly QueryAttribute Columns = new(DicomTags.Columns, "Columns", DicomVR.US, QueryLevel.Instance);
+    public static readonly QueryAttribute BitsAllocated = new(DicomTags.BitsAllocated, "BitsAllocated", DicomVR.US, QueryLevel.Instance);
+    public static readonly QueryAttribute NumberOfFrames = new(DicomTags.NumberOfFrames, "NumberOfFrames", DicomVR.IS, QueryLevel.Instance);
 
     public static IReadOnlyList<QueryAttribute> All { get; } =
     [

@@ -6,20 +6,58 @@ using DicomWebArchive.Dicom;
 namespace DicomWebArchive.Core.Rendering;
 
 /// <summary>
-/// Renders one frame of a stored instance: reads the blob's header (stopping at Pixel Data), reads the frame's
-/// byte ranges located by the frame table, decodes, applies the LUTs and encodes.
+/// Renders frames of stored instances the caller may see: reads the blob's header (stopping at Pixel Data), reads the
+/// frame's byte ranges located by the frame table, decodes, applies the LUTs and encodes.
 /// </summary>
-public sealed class RenderService(IBlobStore blobs)
+public sealed class RenderService(IIndexReader index, IBlobStore blobs)
 {
     private static readonly DicomReaderOptions HeaderOptions = new() { PixelData = PixelDataHandling.Stop };
 
     // A frame larger than this is not rendered: no viewer wants it, and it bounds memory per request.
     private const long MaxFrameBytes = 512L * 1024 * 1024;
 
+    /// <summary>The image instances (those with Rows and Columns) <paramref name="scope"/> names, in index order; null when it names nothing the caller may see.</summary>
+    public async Task<IReadOnlyList<InstanceRecord>?> FindImagesAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var instances = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+        return instances.Count == 0 ? null : [.. instances.Where(i => i.Rows > 0 && i.Columns > 0)];
+    }
+
+    /// <summary>One frame of the instance <paramref name="scope"/> names; null when the caller may see no such instance.</summary>
+    /// <exception cref="RenderingException">The instance or frame cannot be rendered.</exception>
+    public async Task<RenderedImage?> RenderAsync(ArchiveCaller caller, InstanceScope scope, int frameNumber, RenderOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+        return found.Count == 0 ? null : await RenderAsync(found[0], frameNumber, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first frame of a representative instance of a study or series (the middle image of its first series with
+    /// images); null when the scope names nothing the caller may see.
+    /// </summary>
+    /// <exception cref="RenderingException">The study or series holds no image, or it cannot be rendered.</exception>
+    public async Task<RenderedImage?> RenderThumbnailAsync(ArchiveCaller caller, InstanceScope scope, RenderOptions options, CancellationToken cancellationToken)
+    {
+        var images = await FindImagesAsync(caller, scope, cancellationToken);
+        if (images is null)
+        {
+            return null;
+        }
+        if (images.Count == 0)
+        {
+            throw new RenderingException(RenderingFailure.NotRenderable, $"The {(scope.SeriesInstanceUid is null ? "study" : "series")} holds no image instance to show.");
+        }
+        var ofFirstSeries = images.Where(i => i.SeriesInstanceUid == images[0].SeriesInstanceUid).ToList();
+        return await RenderAsync(ofFirstSeries[ofFirstSeries.Count / 2], 1, options, cancellationToken);
+    }
+
     /// <param name="frameNumber">One-based, as in the URL.</param>
     /// <exception cref="RenderingException">The instance or frame cannot be rendered.</exception>
     public async Task<RenderedImage> RenderAsync(InstanceRecord instance, int frameNumber, RenderOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(instance);
         var syntax = TransferSyntax.Lookup(instance.TransferSyntaxUid);
         if (!FrameDecoder.CanDecode(syntax))
         {
@@ -96,11 +134,13 @@ public sealed class RenderService(IBlobStore blobs)
         }
         else
         {
-            // The header reader consumed an unknown amount of a forward-only stream: start again from the top.
-            var reopened = await OpenAsync(instance, cancellationToken);
-            await using (reopened)
+            // The header reader consumed an unknown amount of a forward-only stream: read just the frame's span.
+            var span = Retrieve.BlobRanges.Span(ranges);
+            var frame = await blobs.OpenReadAsync(instance.BlobKey, span, cancellationToken)
+                ?? throw new InvalidOperationException($"The blob of instance {instance.SopInstanceUid} is missing.");
+            await using (frame)
             {
-                await ReadRangesAsync(reopened, ranges, bytes, 0, cancellationToken);
+                await ReadRangesAsync(frame, ranges, bytes, span.Offset, cancellationToken);
             }
         }
         return (bytes, firstBit);

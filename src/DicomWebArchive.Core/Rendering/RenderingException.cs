@@ -1,6 +1,6 @@
 namespace DicomWebArchive.Core.Rendering;
 
-/// <summary>Why an instance or frame cannot be rendered; the server maps <see cref="Reason"/> to an HTTP status.</summary>
+/// <summary>Why an instance or frame cannot be rendered; front ends map <see cref="Reason"/> to their own answer (a status code).</summary>
 public sealed class RenderingException(RenderingFailure reason, string message) : Exception(message)
 {
     public RenderingFailure Reason { get; } = reason;

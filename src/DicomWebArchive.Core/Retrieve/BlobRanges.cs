@@ -11,27 +11,29 @@ public static class BlobRanges
     private const int ChunkSize = 128 * 1024;
 
     /// <summary>
-    /// Copies <paramref name="ranges"/> of <paramref name="blob"/> in order. <paramref name="swapUnit"/> (1, 2, 4 or 8) is
-    /// the word size to byte-swap; 1 copies as is.
+    /// Copies <paramref name="ranges"/> (ascending, offsets in the blob) from <paramref name="source"/>, a stream of the
+    /// blob's bytes from <paramref name="sourceOffset"/> on, read forward only. <paramref name="swapUnit"/> (1, 2, 4 or 8)
+    /// is the word size to byte-swap; 1 copies as is.
     /// </summary>
     /// <exception cref="EndOfStreamException">The blob is shorter than a range claims.</exception>
-    public static async Task CopyAsync(Stream blob, IEnumerable<ByteRange> ranges, Stream output, int swapUnit, CancellationToken cancellationToken)
+    public static async Task CopyAsync(Stream source, long sourceOffset, IEnumerable<ByteRange> ranges, Stream output, int swapUnit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(ranges);
         ArgumentNullException.ThrowIfNull(output);
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
+            long position = sourceOffset;
             foreach (var range in ranges)
             {
-                await SeekAsync(blob, range.Offset, chunk, cancellationToken).ConfigureAwait(false);
+                await SkipAsync(source, range.Offset - position, chunk, cancellationToken).ConfigureAwait(false);
                 long remaining = range.Length;
                 int carry = 0;
                 while (remaining > 0)
                 {
                     int want = (int)Math.Min(ChunkSize - carry, remaining);
-                    int read = await blob.ReadAsync(chunk.AsMemory(carry, want), cancellationToken).ConfigureAwait(false);
+                    int read = await source.ReadAsync(chunk.AsMemory(carry, want), cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         throw new EndOfStreamException($"The stored blob ends {remaining} bytes before the end of range {range.Offset}+{range.Length}.");
@@ -48,6 +50,7 @@ public static class BlobRanges
                         chunk.AsSpan(whole, carry).CopyTo(chunk);
                     }
                 }
+                position = range.End;
             }
         }
         finally
@@ -58,6 +61,13 @@ public static class BlobRanges
 
     /// <summary>Total length of <paramref name="ranges"/>.</summary>
     public static long Length(IEnumerable<ByteRange> ranges) => ranges.Sum(r => r.Length);
+
+    /// <summary>The one range from the start of the first of <paramref name="ranges"/> to the end of the last.</summary>
+    public static ByteRange Span(IReadOnlyList<ByteRange> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        return ranges.Count == 0 ? default : new ByteRange(ranges[0].Offset, ranges[^1].End - ranges[0].Offset);
+    }
 
     /// <summary>The sub-ranges covering bytes [start, start+length) of the concatenation of <paramref name="ranges"/>.</summary>
     public static IEnumerable<ByteRange> Slice(IReadOnlyList<ByteRange> ranges, long start, long length)
@@ -102,26 +112,25 @@ public static class BlobRanges
         }
     }
 
-    private static async Task SeekAsync(Stream blob, long offset, byte[] scratch, CancellationToken cancellationToken)
+    private static async Task SkipAsync(Stream source, long count, byte[] scratch, CancellationToken cancellationToken)
     {
-        if (blob.CanSeek)
+        if (count < 0)
         {
-            blob.Position = offset;
+            throw new InvalidOperationException("Ranges of a blob must be copied in ascending order.");
+        }
+        if (count > 0 && source.CanSeek)
+        {
+            source.Seek(count, SeekOrigin.Current);
             return;
         }
-        long skip = offset - blob.Position;
-        if (skip < 0)
+        while (count > 0)
         {
-            throw new NotSupportedException("The blob stream cannot go back; ranges must be in order.");
-        }
-        while (skip > 0)
-        {
-            int read = await blob.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, skip)), cancellationToken).ConfigureAwait(false);
+            int read = await source.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, count)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new EndOfStreamException("The stored blob ends before a range starts.");
             }
-            skip -= read;
+            count -= read;
         }
     }
 }

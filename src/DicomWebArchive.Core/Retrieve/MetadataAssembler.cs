@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 using DicomWebArchive.Core.Index;
 
@@ -11,26 +10,10 @@ namespace DicomWebArchive.Core.Retrieve;
 /// decompressed objects, with every stored BulkDataURI (relative to the DICOMweb root) prefixed so it resolves.
 /// No DICOM is parsed and no JSON is re-serialized.
 /// </summary>
-public static class MetadataAssembler
+internal static class MetadataAssembler
 {
     // Utf8JsonWriter escapes quotes inside strings, so this byte sequence only occurs as the property itself.
     private static readonly byte[] BulkDataUriProperty = "\"BulkDataURI\":\""u8.ToArray();
-
-    /// <summary>A strong validator: changes when any instance's bytes or stored metadata change, an instance comes or goes, or the URI prefix changes.</summary>
-    public static string ETag(IEnumerable<InstanceContent> instances, string uriPrefix)
-    {
-        ArgumentNullException.ThrowIfNull(instances);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(uriPrefix));
-        foreach (var instance in instances)
-        {
-            hash.AppendData(Encoding.ASCII.GetBytes(instance.SopInstanceUid));
-            hash.AppendData(instance.Sha256);
-            // The stored JSON too: the same bytes indexed under other settings (bulk data threshold) give other JSON.
-            hash.AppendData(instance.MetadataJson);
-        }
-        return "\"" + Convert.ToBase64String(hash.GetHashAndReset()).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
-    }
 
     /// <summary>Writes the instances' metadata as one JSON array to <paramref name="output"/>.</summary>
     public static async Task WriteArrayAsync(Stream output, IReadOnlyList<InstanceContent> instances, string uriPrefix, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ internal static class InstanceValidation
         return null;
     }
 
-    private static bool IsValid(string? uid) => uid is not null && UidSyntax.IsValid(uid);
+    private static bool IsValid(string? uid) => uid is not null && DicomUid.IsValid(uid);
 
     private static StoreOutcome Invalid(string message, StoreIdentity identity) =>
         StoreOutcome.Failed(StoreFailureReason.DataSetDoesNotMatchSopClass, message, identity);

@@ -10,15 +10,17 @@ namespace DicomWebArchive.Core.Store;
 public sealed class ReceivedInstance : IAsyncDisposable
 {
     private readonly StoreService _service;
+    private readonly ArchiveCaller? _caller;
     private readonly IBlobWriter? _writer;
     private readonly InstanceRecord? _record;
     private readonly StoreIdentity _identity;
     private readonly StoreOutcome? _failure;
     private int _completed;
 
-    internal ReceivedInstance(StoreService service, IBlobWriter writer, InstanceRecord record, StoreIdentity identity)
+    internal ReceivedInstance(StoreService service, ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity)
     {
         _service = service;
+        _caller = caller;
         _writer = writer;
         _record = record;
         _identity = identity;
@@ -46,7 +48,7 @@ public sealed class ReceivedInstance : IAsyncDisposable
         }
         await using (_writer!)
         {
-            return await _service.CommitAndIndexAsync(_writer!, _record!, _identity, cancellationToken);
+            return await _service.CommitAndIndexAsync(_caller!, _writer!, _record!, _identity, cancellationToken);
         }
     }
 

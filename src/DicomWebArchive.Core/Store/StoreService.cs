@@ -23,9 +23,9 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     /// failures of the transport (the request body breaking off, cancellation) throw, after removing the blob.
     /// </summary>
     /// <param name="requiredStudyInstanceUid">The study of the request URL, when the request names one.</param>
-    public async Task<StoreOutcome> StoreAsync(Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> StoreAsync(ArchiveCaller caller, Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
     {
-        await using var received = await ReceiveAsync(part, requiredStudyInstanceUid, cancellationToken);
+        await using var received = await ReceiveAsync(caller, part, requiredStudyInstanceUid, cancellationToken);
         return await received.CompleteAsync(cancellationToken);
     }
 
@@ -34,8 +34,9 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     /// validates it. The caller may read the next part while <see cref="ReceivedInstance.CompleteAsync"/> makes this one
     /// durable and indexes it; a received instance disposed without completing leaves nothing behind.
     /// </summary>
-    public async Task<ReceivedInstance> ReceiveAsync(Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    public async Task<ReceivedInstance> ReceiveAsync(ArchiveCaller caller, Stream part, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         IBlobWriter writer;
         try
         {
@@ -53,7 +54,7 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         {
             var outcome = await ReadAsync(part, writer, requiredStudyInstanceUid, cancellationToken);
             handedOver = outcome.Record is not null;
-            return handedOver ? new ReceivedInstance(this, writer, outcome.Record!, outcome.Identity) : new ReceivedInstance(this, outcome.Failure!);
+            return handedOver ? new ReceivedInstance(this, caller, writer, outcome.Record!, outcome.Identity) : new ReceivedInstance(this, outcome.Failure!);
         }
         finally
         {
@@ -116,7 +117,7 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     }
 
     /// <summary>Makes the blob durable, then indexes it; the blob is removed unless an index row ends up referencing it.</summary>
-    internal async Task<StoreOutcome> CommitAndIndexAsync(IBlobWriter writer, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    internal async Task<StoreOutcome> CommitAndIndexAsync(ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
     {
         try
         {
@@ -134,21 +135,30 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
             await DeleteQuietlyAsync(writer.Key);
             throw;
         }
-        return await IndexAsync(record, identity, cancellationToken);
+        return await IndexAsync(caller, record, identity, cancellationToken);
     }
 
-    private async Task<StoreOutcome> IndexAsync(InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> IndexAsync(ArchiveCaller caller, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
     {
         AddInstanceResult result;
         string? replacedBlobKey;
         try
         {
-            (result, replacedBlobKey) = await index.AddInstanceAsync(record, options.Value.Duplicates == DuplicatePolicy.Overwrite, cancellationToken);
+            (result, replacedBlobKey) = await index.AddInstanceAsync(record, options.Value.Duplicates == DuplicatePolicy.Overwrite, caller, cancellationToken);
         }
         catch (Exception ex)
         {
-            // The transaction rolled back: nothing references the new blob.
-            await DeleteQuietlyAsync(record.BlobKey);
+            // A failed commit may still have happened (a networked database can lose the connection during COMMIT): the
+            // blob goes only when the index surely does not reference it.
+            switch (await IsReferencedAsync(record.BlobKey))
+            {
+                case false:
+                    await DeleteQuietlyAsync(record.BlobKey);
+                    break;
+                case true:
+                    LogCommitConfirmed(logger, ex);
+                    return Stored(identity);
+            }
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -170,6 +180,20 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
                 return Stored(identity);
             default:
                 return Stored(identity);
+        }
+    }
+
+    /// <summary>Whether an index row references the blob; null when the index cannot tell (the sweeper decides later).</summary>
+    private async Task<bool?> IsReferencedAsync(string key)
+    {
+        try
+        {
+            return await index.IsBlobReferencedAsync(key, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogReferenceCheckFailed(logger, key, ex);
+            return null;
         }
     }
 
@@ -209,8 +233,14 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure while reading an instance")]
     private static partial void LogParseFailure(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Indexing an instance failed; its blob was removed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Indexing an instance failed")]
     private static partial void LogIndexFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The index reported a failed commit, yet it references the instance: it is stored")]
+    private static partial void LogCommitConfirmed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell whether the index references blob {BlobKey}; it is left to the orphan sweeper")]
+    private static partial void LogReferenceCheckFailed(ILogger logger, string blobKey, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete blob {BlobKey}; the orphan sweeper will")]
     private static partial void LogDeleteFailure(ILogger logger, string blobKey, Exception exception);

@@ -1,5 +1,4 @@
-using DicomWebArchive.Core.Blobs;
-using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DicomWebArchive.Server.Health;
@@ -24,15 +23,15 @@ internal static class HealthEndpoints
         return endpoints;
     }
 
-    private sealed class IndexHealthCheck(IIndexStore index) : IHealthCheck
+    private sealed class IndexHealthCheck(ArchiveHealth health) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            await index.IsHealthyAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The index does not answer.");
+            await health.IsIndexHealthyAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The index does not answer.");
     }
 
-    private sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
+    private sealed class BlobStoreHealthCheck(ArchiveHealth health) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            await blobs.IsHealthyAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The blob store does not answer.");
+            await health.IsBlobStoreHealthyAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The blob store does not answer.");
     }
 }

@@ -1,18 +1,20 @@
 using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Server.Hosting;
 
 /// <summary>Runs the orphan sweeper at start-up (after a crash is when orphans exist) and then every interval.</summary>
-internal sealed partial class OrphanSweeperService(OrphanSweeper sweeper, IOptions<SweeperOptions> options, ILogger<OrphanSweeperService> logger) : BackgroundService
+internal sealed partial class OrphanSweeperService(OrphanSweeper sweeper, IOptions<StorageOptions> options, ILogger<OrphanSweeperService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        var settings = options.Value.Sweeper;
+        if (!settings.Enabled)
         {
             return;
         }
-        using var timer = new PeriodicTimer(options.Value.Interval);
+        using var timer = new PeriodicTimer(settings.Interval);
         do
         {
             try

@@ -1,11 +1,10 @@
-using DicomWebArchive.Server.Hosting;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DicomWebArchive.Core.Store;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Query;
-using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Dicom;
-using DicomWebArchive.Server.Wado;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -19,29 +18,20 @@ internal static class QidoEndpoints
 {
     private const string JsonMediaType = "application/dicom+json";
 
-    public static IServiceCollection AddQido(this IServiceCollection services)
-    {
-        services.AddOptions<QidoOptions>()
-            .BindConfiguration(QidoOptions.Section)
-            .Validate(o => o.DefaultLimit >= 1 && o.MaxLimit >= o.DefaultLimit, "Qido:DefaultLimit must be at least 1 and Qido:MaxLimit at least Qido:DefaultLimit.")
-            .ValidateOnStart();
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapQido(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/studies", (HttpContext context, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Study, null, null)).WithQido("SearchStudies", "Search for studies");
-        endpoints.MapGet("/series", (HttpContext context, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Series, null, null)).WithQido("SearchSeries", "Search for series of all studies");
-        endpoints.MapGet("/instances", (HttpContext context, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Instance, null, null)).WithQido("SearchInstances", "Search for instances of all studies");
-        endpoints.MapGet("/studies/{study}/series", (HttpContext context, string study, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Series, study, null)).WithQido("SearchStudySeries", "Search for series of a study");
-        endpoints.MapGet("/studies/{study}/instances", (HttpContext context, string study, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Instance, study, null)).WithQido("SearchStudyInstances", "Search for instances of a study");
-        endpoints.MapGet("/studies/{study}/series/{series}/instances", (HttpContext context, string study, string series, IQueryIndex index, IOptions<QidoOptions> options) =>
-            SearchAsync(context, index, options.Value, QueryLevel.Instance, study, series)).WithQido("SearchSeriesInstances", "Search for instances of a series");
+        endpoints.MapGet("/studies", ([AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Study, null, null)).WithQido("SearchStudies", "Search for studies");
+        endpoints.MapGet("/series", ([AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Series, null, null)).WithQido("SearchSeries", "Search for series of all studies");
+        endpoints.MapGet("/instances", ([AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Instance, null, null)).WithQido("SearchInstances", "Search for instances of all studies");
+        endpoints.MapGet("/studies/{study}/series", (string study, [AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Series, study, null)).WithQido("SearchStudySeries", "Search for series of a study");
+        endpoints.MapGet("/studies/{study}/instances", (string study, [AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Instance, study, null)).WithQido("SearchStudyInstances", "Search for instances of a study");
+        endpoints.MapGet("/studies/{study}/series/{series}/instances", (string study, string series, [AsParameters] QidoRequestContext request) =>
+            SearchAsync(request, QueryLevel.Instance, study, series)).WithQido("SearchSeriesInstances", "Search for instances of a series");
         return endpoints;
     }
 
@@ -53,57 +43,48 @@ internal static class QidoEndpoints
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status406NotAcceptable);
 
-    private static async Task<IResult> SearchAsync(HttpContext context, IQueryIndex index, QidoOptions options, QueryLevel level, string? study, string? series)
+    private static async Task<IResult> SearchAsync(QidoRequestContext request, QueryLevel level, string? study, string? series)
     {
-        var ranges = MediaRange.ParseList(context.Request.Headers.Accept.ToString(), context.Request.Query["accept"].ToString());
+        var http = request.Http;
+        var ranges = MediaType.ParseAccept(http.Request);
         var xml = DicomXmlMultipart.Preferred(ranges);
-        if (!xml && !RetrieveNegotiator.AcceptsDicomJson(ranges))
+        if (!xml && !DicomXmlMultipart.AcceptsDicomJson(ranges))
         {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable",
-                $"Search results are available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
+            return Problems.NotAcceptable($"Search results are available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
         }
-        foreach (var uid in new[] { study, series })
+        if (Problems.InvalidUid(study, series) is { } invalid)
         {
-            if (uid is not null && !UidSyntax.IsValid(uid))
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Invalid UID", $"'{Shorten(uid)}' in the path is not a valid UID.");
-            }
+            return invalid;
         }
 
-        var serviceBase = DicomWebUrls.Root(context.Request);
-        QidoQuery query;
+        var serviceBase = DicomWebUrls.Root(http.Request, request.DicomWeb.Value);
+        var limits = request.Qido.Value;
+        QidoRequest parsed;
         try
         {
-            query = new QidoQueryParser(options.DefaultLimit, options.MaxLimit, serviceBase)
-                .Parse(level, study, series, context.Request.Query, keyword => DicomDictionary.TryGetTag(keyword, out var tag) ? tag : null);
+            parsed = new QidoQueryParser(limits.DefaultLimit, limits.MaxLimit, serviceBase)
+                .Parse(level, study, series, http.Request.Query, keyword => DicomDictionary.TryGetTag(keyword, out var tag) ? tag : null);
         }
         catch (QueryException error)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid search", error.Message);
+            return Problems.BadRequest(error.Message);
         }
 
-        // One row more than asked tells whether results were cut.
-        var rows = await index.SearchAsync(query with { Limit = query.Limit + 1 }, context.RequestAborted);
-        var warnings = query.Warnings.ToList();
-        if (rows.Count > query.Limit)
+        var result = await request.Search.SearchAsync(http.Caller(), parsed.Query, http.RequestAborted);
+        foreach (var warning in parsed.Warnings)
         {
-            rows = rows.Take(query.Limit).ToArray();
-            warnings.Add($"299 {serviceBase}: \"The number of results exceeded the maximum supported by the server. Additional results can be requested.\"");
+            http.Response.Headers.Append(HeaderNames.Warning, warning);
         }
-        foreach (var warning in warnings)
+        if (result.HasMore)
         {
-            context.Response.Headers.Append(HeaderNames.Warning, warning);
+            http.Response.Headers.Append(HeaderNames.Warning,
+                $"299 {serviceBase}: \"The number of results exceeded the maximum supported by the server. Additional results can be requested.\"");
         }
-        return new QidoResult(query, rows, serviceBase, xml);
+        return new QidoResult(parsed.Query, result.Rows, serviceBase, xml);
     }
 
-    private static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
-
-    private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
-
     /// <summary>Streams the results as DICOM JSON, or as one Native DICOM Model part per result.</summary>
-    private sealed class QidoResult(QidoQuery query, IReadOnlyList<QueryRow> rows, string serviceBase, bool xml) : IResult
+    private sealed class QidoResult(SearchQuery query, IReadOnlyList<QueryRow> rows, string serviceBase, bool xml) : IResult
     {
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -135,14 +116,25 @@ internal static class QidoEndpoints
     }
 }
 
+/// <summary>What a QIDO-RS handler binds besides its route values.</summary>
+internal readonly record struct QidoRequestContext(HttpContext Http, SearchService Search, IOptions<QidoOptions> Qido, IOptions<DicomWebOptions> DicomWeb);
+
 /// <summary>Section "Qido": paging limits.</summary>
-internal sealed class QidoOptions
+internal sealed class QidoOptions : IArchiveOptions
 {
-    public const string Section = "Qido";
+    public static string Section => "Qido";
 
     /// <summary>Results per page when the request names no limit.</summary>
     public int DefaultLimit { get; set; } = 1000;
 
     /// <summary>The largest limit honoured; larger ones are capped with a Warning header.</summary>
     public int MaxLimit { get; set; } = 1000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (DefaultLimit < 1 || MaxLimit < DefaultLimit || MaxLimit == int.MaxValue)
+        {
+            yield return "Qido:DefaultLimit must be at least 1 and Qido:MaxLimit at least Qido:DefaultLimit.";
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text;
-using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Rendering;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
 
 namespace DicomWebArchive.Server.Rendering;
 
@@ -12,25 +14,24 @@ internal static partial class RenderedEndpoints
     /// One rendered image (first frame) per image instance, streamed as multipart/related. Instances that cannot be
     /// rendered (reports, unsupported compression) are left out; when none can be, the answer is a 406.
     /// </summary>
-    private static async Task<IResult> RenderManyAsync(HttpContext context, string study, string? series)
+    private static async Task<IResult> RenderManyAsync(RenderRequest request, string study, string? series)
     {
-        if (CheckUids(study, series) is { } invalid)
+        if (Problems.InvalidUid(study, series) is { } invalid)
         {
             return invalid;
         }
-        if (RenderedRequest.Parse(context.Request, thumbnail: false, out int status, out string? error) is not { } options)
+        if (RenderedRequest.Parse(request.Http.Request, thumbnail: false, out int status, out string? error) is not { } options)
         {
-            return Problem(status, status == StatusCodes.Status406NotAcceptable ? "Not acceptable" : "Bad rendering parameter", error!);
+            return Problems.Of(status, error!);
         }
-        var index = context.RequestServices.GetRequiredService<IIndexReader>();
-        var renderer = context.RequestServices.GetRequiredService<RenderService>();
-        var aborted = context.RequestAborted;
-        var instances = await index.ListInstancesAsync(study, series, aborted);
-        if (instances.Count == 0)
+        var renderer = request.Render;
+        var aborted = request.Http.RequestAborted;
+        var scope = new InstanceScope(study, series);
+        var images = await renderer.FindImagesAsync(request.Http.Caller(), scope, aborted);
+        if (images is null)
         {
-            return series is null ? NotFound("study", study) : NotFound("series", series);
+            return Problems.NotStored(scope);
         }
-        var images = instances.Where(i => i.Rows > 0 && i.Columns > 0).ToList();
         // Render up to the first success before answering, so an unrenderable study is a 406 rather than an empty body.
         int next = 0;
         RenderedImage? first = null;
@@ -49,8 +50,7 @@ internal static partial class RenderedEndpoints
         }
         if (first is null)
         {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not renderable",
-                $"The {(series is null ? "study" : "series")} holds no instance that can be rendered. {lastFailure}".TrimEnd());
+            return Problems.NotAcceptable($"The {(series is null ? "study" : "series")} holds no instance that can be rendered. {lastFailure}".TrimEnd());
         }
         string contentType = $"multipart/related; type=\"{options.MediaType}\"; boundary={Boundary}";
         return TypedResults.Stream(async body =>

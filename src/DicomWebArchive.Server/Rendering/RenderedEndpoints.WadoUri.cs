@@ -1,47 +1,32 @@
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Rendering;
+using DicomWebArchive.Server.Http;
 
 namespace DicomWebArchive.Server.Rendering;
 
 internal static partial class RenderedEndpoints
 {
     /// <summary>
-    /// WADO-URI (PS3.18 §9.2) for contentType image/jpeg or image/png: reads rows, columns (maxima; the aspect ratio
-    /// is kept), windowCenter and windowWidth (together), frameNumber and imageQuality from the query string.
+    /// WADO-URI (PS3.18 §9.2) for contentType image/jpeg or image/png of an instance already found: reads rows, columns
+    /// (maxima; the aspect ratio is kept), windowCenter and windowWidth (together), frameNumber and imageQuality.
     /// </summary>
-    public static async Task<IResult> RenderWadoUriAsync(HttpContext context, string studyUid, string seriesUid, string objectUid, string contentType)
-    {
-        if (CheckUids(studyUid, seriesUid, objectUid) is { } invalid)
-        {
-            return invalid;
-        }
-        var index = context.RequestServices.GetRequiredService<IIndexReader>();
-        var record = await index.GetInstanceAsync(objectUid, context.RequestAborted);
-        if (record is null || record.StudyInstanceUid != studyUid || record.SeriesInstanceUid != seriesUid)
-        {
-            return NotFound("instance", objectUid);
-        }
-        return await RenderWadoUriAsync(context, record, contentType);
-    }
-
-    /// <summary>The same for an instance already looked up (the WADO-URI endpoint's hook for rendered content types).</summary>
-    public static async Task<IResult> RenderWadoUriAsync(HttpContext context, InstanceRecord record, string contentType)
+    public static async Task<IResult> RenderWadoUriAsync(HttpContext context, RenderService renderer, InstanceRecord record, string contentType)
     {
         var format = RenderedRequest.Negotiate(contentType);
         if (format is null)
         {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable", "Rendered images are available as image/jpeg and image/png.");
+            return Problems.NotAcceptable("Rendered images are available as image/jpeg and image/png.");
         }
         var query = context.Request.Query;
         var options = new RenderOptions { Format = format.Value };
         int rows = 0, columns = 0, frameNumber = 1;
         if (query.TryGetValue("rows", out var rowsText) && !RenderedRequest.TryInteger(rowsText, 1, RenderedRequest.MaxViewport, out rows))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad rendering parameter", $"rows must be an integer from 1 to {RenderedRequest.MaxViewport}.");
+            return Problems.BadRequest($"rows must be an integer from 1 to {RenderedRequest.MaxViewport}.");
         }
         if (query.TryGetValue("columns", out var columnsText) && !RenderedRequest.TryInteger(columnsText, 1, RenderedRequest.MaxViewport, out columns))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad rendering parameter", $"columns must be an integer from 1 to {RenderedRequest.MaxViewport}.");
+            return Problems.BadRequest($"columns must be an integer from 1 to {RenderedRequest.MaxViewport}.");
         }
         if (rows > 0 || columns > 0)
         {
@@ -55,7 +40,7 @@ internal static partial class RenderedEndpoints
             if (!hasCenter || !hasWidth || !RenderedRequest.TryDecimal(centerText, out double center) || !RenderedRequest.TryDecimal(widthText, out double width)
                 || new VoiWindow(center, width) is not { IsValid: true } window)
             {
-                return Problem(StatusCodes.Status400BadRequest, "Bad rendering parameter", "windowCenter and windowWidth go together, as decimal numbers with a width of at least 1.");
+                return Problems.BadRequest("windowCenter and windowWidth go together, as decimal numbers with a width of at least 1.");
             }
             options = options with { Window = window };
         }
@@ -63,14 +48,22 @@ internal static partial class RenderedEndpoints
         {
             if (!RenderedRequest.TryInteger(qualityText, 1, 100, out int quality))
             {
-                return Problem(StatusCodes.Status400BadRequest, "Bad rendering parameter", "imageQuality must be an integer from 1 to 100.");
+                return Problems.BadRequest("imageQuality must be an integer from 1 to 100.");
             }
             options = options with { Quality = quality };
         }
         if (query.TryGetValue("frameNumber", out var frameText) && !RenderedRequest.TryInteger(frameText, 1, int.MaxValue, out frameNumber))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad frame number", "frameNumber must be an integer of at least 1.");
+            return Problems.BadRequest("frameNumber must be an integer of at least 1.");
         }
-        return await RenderAsync(context, record, frameNumber, options);
+        try
+        {
+            var image = await renderer.RenderAsync(record, frameNumber, options, context.RequestAborted);
+            return TypedResults.Bytes(image.Content, image.MediaType);
+        }
+        catch (RenderingException ex)
+        {
+            return ex.Reason == RenderingFailure.FrameNotFound ? Problems.NotFound(ex.Message) : Problems.NotAcceptable(ex.Message);
+        }
     }
 }

@@ -1,7 +1,7 @@
-using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Rendering;
-using DicomWebArchive.Core.Store;
-using DicomWebArchive.Server.Wado;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
 
 namespace DicomWebArchive.Server.Rendering;
 
@@ -16,125 +16,76 @@ internal static partial class RenderedEndpoints
 
     public static IEndpointRouteBuilder MapRendered(this IEndpointRouteBuilder endpoints)
     {
-        // WADO-URI links asking for image/jpeg or image/png are rendered here.
-        WadoUriEndpoints.Rendered = RenderWadoUriAsync;
         var group = endpoints.MapGroup("").WithTags("WADO-RS rendered").WithMetadata(new RenderedParameters());
         group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), ["image/jpeg", "image/png", "multipart/related"]));
         group.ProducesProblem(StatusCodes.Status400BadRequest);
         group.ProducesProblem(StatusCodes.Status404NotFound);
         group.ProducesProblem(StatusCodes.Status406NotAcceptable);
-        group.MapGet("/studies/{study}/rendered", (HttpContext c, string study) => RenderManyAsync(c, study, null))
+        group.MapGet("/studies/{study}/rendered", (string study, [AsParameters] RenderRequest r) => RenderManyAsync(r, study, null))
             .WithName("RenderStudy").WithSummary("Every image instance of a study, rendered (multipart/related)");
-        group.MapGet("/studies/{study}/series/{series}/rendered", (HttpContext c, string study, string series) => RenderManyAsync(c, study, series))
+        group.MapGet("/studies/{study}/series/{series}/rendered", (string study, string series, [AsParameters] RenderRequest r) => RenderManyAsync(r, study, series))
             .WithName("RenderSeries").WithSummary("Every image instance of a series, rendered (multipart/related)");
-        group.MapGet(Instance + "/rendered", (HttpContext c, string study, string series, string instance) => RenderOneAsync(c, study, series, instance, null, thumbnail: false))
+        group.MapGet(Instance + "/rendered", (string study, string series, string instance, [AsParameters] RenderRequest r) => RenderOneAsync(r, study, series, instance, null, thumbnail: false))
             .WithName("RenderInstance").WithSummary("The first frame of an instance, rendered");
-        group.MapGet(Instance + "/frames/{frame}/rendered", (HttpContext c, string study, string series, string instance, string frame) => RenderOneAsync(c, study, series, instance, frame, thumbnail: false))
+        group.MapGet(Instance + "/frames/{frame}/rendered", (string study, string series, string instance, string frame, [AsParameters] RenderRequest r) => RenderOneAsync(r, study, series, instance, frame, thumbnail: false))
             .WithName("RenderFrame").WithSummary("One frame, rendered");
-        group.MapGet("/studies/{study}/thumbnail", (HttpContext c, string study) => ThumbnailAsync(c, study, null))
+        group.MapGet("/studies/{study}/thumbnail", (string study, [AsParameters] RenderRequest r) => ThumbnailAsync(r, study, null))
             .WithName("StudyThumbnail").WithSummary("A thumbnail of a representative instance of the study");
-        group.MapGet("/studies/{study}/series/{series}/thumbnail", (HttpContext c, string study, string series) => ThumbnailAsync(c, study, series))
+        group.MapGet("/studies/{study}/series/{series}/thumbnail", (string study, string series, [AsParameters] RenderRequest r) => ThumbnailAsync(r, study, series))
             .WithName("SeriesThumbnail").WithSummary("A thumbnail of the middle instance of the series");
-        group.MapGet(Instance + "/thumbnail", (HttpContext c, string study, string series, string instance) => RenderOneAsync(c, study, series, instance, null, thumbnail: true))
+        group.MapGet(Instance + "/thumbnail", (string study, string series, string instance, [AsParameters] RenderRequest r) => RenderOneAsync(r, study, series, instance, null, thumbnail: true))
             .WithName("InstanceThumbnail").WithSummary("A thumbnail of the first frame of an instance");
-        group.MapGet(Instance + "/frames/{frame}/thumbnail", (HttpContext c, string study, string series, string instance, string frame) => RenderOneAsync(c, study, series, instance, frame, thumbnail: true))
+        group.MapGet(Instance + "/frames/{frame}/thumbnail", (string study, string series, string instance, string frame, [AsParameters] RenderRequest r) => RenderOneAsync(r, study, series, instance, frame, thumbnail: true))
             .WithName("FrameThumbnail").WithSummary("A thumbnail of one frame");
         return endpoints;
     }
 
-    private static async Task<IResult> RenderOneAsync(HttpContext context, string study, string series, string instance, string? frame, bool thumbnail)
+    private static async Task<IResult> RenderOneAsync(RenderRequest request, string study, string series, string instance, string? frame, bool thumbnail)
     {
-        if (CheckUids(study, series, instance) is { } invalid)
+        if (Problems.InvalidUid(study, series, instance) is { } invalid)
         {
             return invalid;
         }
         int frameNumber = 1;
         if (frame is not null && !RenderedRequest.TryInteger(frame, 1, int.MaxValue, out frameNumber))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad frame number", $"'{Truncate(frame)}' is not a frame number: name one frame, numbered from 1.");
+            return Problems.BadRequest($"'{Problems.Shorten(frame)}' is not a frame number: name one frame, numbered from 1.");
         }
-        if (RenderedRequest.Parse(context.Request, thumbnail, out int status, out string? error) is not { } options)
+        if (RenderedRequest.Parse(request.Http.Request, thumbnail, out int status, out string? error) is not { } options)
         {
-            return Problem(status, status == StatusCodes.Status406NotAcceptable ? "Not acceptable" : "Bad rendering parameter", error!);
+            return Problems.Of(status, error!);
         }
-        var index = context.RequestServices.GetRequiredService<IIndexReader>();
-        var record = await index.GetInstanceAsync(instance, context.RequestAborted);
-        if (record is null || record.StudyInstanceUid != study || record.SeriesInstanceUid != series)
-        {
-            return NotFound("instance", instance);
-        }
-        return await RenderAsync(context, record, frameNumber, options);
+        var scope = new InstanceScope(study, series, instance);
+        return await RenderAsync(() => request.Render.RenderAsync(request.Http.Caller(), scope, frameNumber, options, request.Http.RequestAborted), scope);
     }
 
-    private static async Task<IResult> ThumbnailAsync(HttpContext context, string study, string? series)
+    private static async Task<IResult> ThumbnailAsync(RenderRequest request, string study, string? series)
     {
-        if (CheckUids(study, series) is { } invalid)
+        if (Problems.InvalidUid(study, series) is { } invalid)
         {
             return invalid;
         }
-        if (RenderedRequest.Parse(context.Request, thumbnail: true, out int status, out string? error) is not { } options)
+        if (RenderedRequest.Parse(request.Http.Request, thumbnail: true, out int status, out string? error) is not { } options)
         {
-            return Problem(status, status == StatusCodes.Status406NotAcceptable ? "Not acceptable" : "Bad rendering parameter", error!);
+            return Problems.Of(status, error!);
         }
-        var index = context.RequestServices.GetRequiredService<IIndexReader>();
-        var instances = await index.ListInstancesAsync(study, series, context.RequestAborted);
-        if (instances.Count == 0)
-        {
-            return series is null ? NotFound("study", study) : NotFound("series", series);
-        }
-        if (Representative(instances) is not { } record)
-        {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not renderable", $"The {(series is null ? "study" : "series")} holds no image instance to show.");
-        }
-        return await RenderAsync(context, record, 1, options);
+        var scope = new InstanceScope(study, series);
+        return await RenderAsync(() => request.Render.RenderThumbnailAsync(request.Http.Caller(), scope, options, request.Http.RequestAborted), scope);
     }
 
-    /// <summary>The middle image instance of the first series that has images (instances come ordered by series, then number).</summary>
-    internal static InstanceRecord? Representative(IReadOnlyList<InstanceRecord> instances)
+    /// <summary>The image, or the problem: 404 when nothing is stored or the frame does not exist, 406 when it cannot be rendered.</summary>
+    private static async Task<IResult> RenderAsync(Func<Task<RenderedImage?>> render, InstanceScope scope)
     {
-        var images = instances.Where(i => i.Rows > 0 && i.Columns > 0).ToList();
-        if (images.Count == 0)
-        {
-            return null;
-        }
-        string firstSeries = images[0].SeriesInstanceUid;
-        var ofSeries = images.Where(i => i.SeriesInstanceUid == firstSeries).ToList();
-        return ofSeries[ofSeries.Count / 2];
-    }
-
-    private static async Task<IResult> RenderAsync(HttpContext context, InstanceRecord record, int frameNumber, RenderOptions options)
-    {
-        var renderer = context.RequestServices.GetRequiredService<RenderService>();
         try
         {
-            var image = await renderer.RenderAsync(record, frameNumber, options, context.RequestAborted);
-            return TypedResults.Bytes(image.Content, image.MediaType);
+            return await render() is { } image ? TypedResults.Bytes(image.Content, image.MediaType) : Problems.NotStored(scope);
         }
         catch (RenderingException ex)
         {
-            return ex.Reason == RenderingFailure.FrameNotFound
-                ? Problem(StatusCodes.Status404NotFound, "Frame not found", ex.Message)
-                : Problem(StatusCodes.Status406NotAcceptable, "Not renderable", ex.Message);
+            return ex.Reason == RenderingFailure.FrameNotFound ? Problems.NotFound(ex.Message) : Problems.NotAcceptable(ex.Message);
         }
     }
-
-    private static IResult? CheckUids(params string?[] uids)
-    {
-        foreach (var uid in uids)
-        {
-            if (uid is not null && !UidSyntax.IsValid(uid))
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Malformed UID", $"'{Truncate(uid)}' is not a valid UID.");
-            }
-        }
-        return null;
-    }
-
-    private static IResult NotFound(string level, string uid) =>
-        Problem(StatusCodes.Status404NotFound, "Not found", $"No {level} {uid} is stored.");
-
-    internal static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
-
-    private static string Truncate(string text) => text.Length <= 70 ? text : text[..70] + "...";
 }
+
+/// <summary>What a rendered or thumbnail handler binds besides its route values.</summary>
+internal readonly record struct RenderRequest(HttpContext Http, RenderService Render);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using DicomWebArchive.Core.Rendering;
-using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Server.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace DicomWebArchive.Server.Rendering;
@@ -65,30 +65,22 @@ internal static class RenderedRequest
     /// <summary>The preferred acceptable format; JPEG when nothing is said; null when nothing acceptable is offered.</summary>
     public static RenderedFormat? Negotiate(StringValues accept)
     {
-        var ranges = MediaType.ParseList(accept);
-        if (ranges.Count == 0)
-        {
-            return StringValues.IsNullOrEmpty(accept) ? RenderedFormat.Jpeg : null;
-        }
-        RenderedFormat? best = null;
-        double bestQuality = 0;
-        foreach (var range in ranges)
+        foreach (var range in MediaType.ParseAccept(accept))
         {
             // multipart/related; type="image/png" names the part type of study and series renderings.
-            string name = range.Is("multipart/related") ? range["type"]?.ToLowerInvariant() ?? "image/jpeg" : range.Name;
+            string name = range.IsMultipart ? range.PartType ?? "image/jpeg" : range.Name;
             RenderedFormat? format = name switch
             {
                 "image/jpeg" or "image/jpg" or "image/*" or "*/*" => RenderedFormat.Jpeg,
                 "image/png" => RenderedFormat.Png,
                 _ => null,
             };
-            if (format is not null && range.Quality > bestQuality)
+            if (format is not null)
             {
-                best = format;
-                bestQuality = range.Quality;
+                return format;
             }
         }
-        return best;
+        return null;
     }
 
     public static (int Width, int Height)? ParseViewport(string? text)

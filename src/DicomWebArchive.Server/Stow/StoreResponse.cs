@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using DicomWebArchive.Core.Store;
+using DicomWebArchive.Server.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace DicomWebArchive.Server.Stow;
@@ -42,33 +43,18 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
     /// <summary>Picks the response format from Accept; null when nothing acceptable is offered (406).</summary>
     public static StoreResponseFormat? Negotiate(StringValues accept)
     {
-        var ranges = MediaType.ParseList(accept);
-        if (ranges.Count == 0)
+        foreach (var range in MediaType.ParseAccept(accept))
         {
-            return StoreResponseFormat.Json;
-        }
-        StoreResponseFormat? best = null;
-        double bestQuality = 0;
-        foreach (var range in ranges)
-        {
-            if (Match(range) is { } candidate && range.Quality > bestQuality)
+            string name = range.IsMultipart ? range.PartType ?? "" : range.Name;
+            switch (name)
             {
-                best = candidate;
-                bestQuality = range.Quality;
+                case JsonMediaType or "application/json" or "application/*" or "*/*":
+                    return StoreResponseFormat.Json;
+                case XmlMediaType:
+                    return StoreResponseFormat.Xml;
             }
         }
-        return best;
-    }
-
-    private static StoreResponseFormat? Match(MediaType range)
-    {
-        string name = range.Is("multipart/related") ? range["type"]?.ToLowerInvariant() ?? "" : range.Name;
-        return name switch
-        {
-            JsonMediaType or "application/json" or "application/*" or "*/*" => StoreResponseFormat.Json,
-            XmlMediaType => StoreResponseFormat.Xml,
-            _ => null,
-        };
+        return null;
     }
 
     public async Task ExecuteAsync(HttpContext httpContext)

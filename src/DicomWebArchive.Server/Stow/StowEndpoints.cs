@@ -1,6 +1,10 @@
-using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Store;
+using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Server.Stow;
 
@@ -12,13 +16,11 @@ internal static partial class StowEndpoints
 
     public static IEndpointRouteBuilder MapStow(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/studies", (HttpContext context, StoreService store, ILoggerFactory loggers) =>
-                StoreAsync(context, null, store, loggers))
+        endpoints.MapPost("/studies", ([AsParameters] StowRequest request) => StoreAsync(request, null))
             .WithName("StoreInstances")
             .WithSummary("Store instances (STOW-RS) of any study")
             .WithStowMetadata();
-        endpoints.MapPost("/studies/{study}", (HttpContext context, string study, StoreService store, ILoggerFactory loggers) =>
-                StoreAsync(context, study, store, loggers))
+        endpoints.MapPost("/studies/{study}", (string study, [AsParameters] StowRequest request) => StoreAsync(request, study))
             .WithName("StoreStudyInstances")
             .WithSummary("Store instances (STOW-RS) of one study; instances of another study fail")
             .WithStowMetadata();
@@ -32,26 +34,27 @@ internal static partial class StowEndpoints
         .ProducesProblem(StatusCodes.Status406NotAcceptable)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    private static async Task<IResult> StoreAsync(HttpContext context, string? study, StoreService store, ILoggerFactory loggers)
+    private static async Task<IResult> StoreAsync(StowRequest stow, string? study)
     {
+        var context = stow.Http;
         var request = context.Request;
-        if (study is not null && !UidSyntax.IsValid(study))
+        if (study is not null && !DicomUid.IsValid(study))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The study in the URL is not a valid Study Instance UID.");
+            return Problems.BadRequest("The study in the URL is not a valid Study Instance UID.");
         }
         var format = StoreResponse.Negotiate(request.Headers.Accept);
         if (format is null)
         {
-            return Problem(StatusCodes.Status406NotAcceptable, "Not acceptable",
-                "The store response is available as application/dicom+json or application/dicom+xml.");
+            return Problems.NotAcceptable("The store response is available as application/dicom+json or application/dicom+xml.");
         }
         if (MediaType.Parse(request.ContentType) is not { } contentType)
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                "Send multipart/related; type=\"application/dicom\" or application/dicom.");
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "Send multipart/related; type=\"application/dicom\" or application/dicom.");
         }
 
-        var logger = loggers.CreateLogger(typeof(StowEndpoints));
+        var store = stow.Store;
+        var caller = context.Caller();
+        var logger = stow.Logger;
         var aborted = context.RequestAborted;
         var outcomes = new List<Task<StoreOutcome>>();
         StoreOutcome? broken = null;
@@ -60,28 +63,26 @@ internal static partial class StowEndpoints
         {
             if (contentType.Is(DicomMediaType))
             {
-                outcomes.Add(store.StoreAsync(request.Body, study, aborted));
+                outcomes.Add(store.StoreAsync(caller, request.Body, study, aborted));
                 await outcomes[0];
             }
             else if (contentType.Is(MultipartRelated))
             {
-                string? type = contentType["type"];
-                if (type is not null && !type.Equals(DicomMediaType, StringComparison.OrdinalIgnoreCase))
+                string? type = contentType.PartType;
+                if (type is not null && type != DicomMediaType)
                 {
-                    return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                        $"multipart/related with type=\"{type}\" is not supported; send parts of type application/dicom.");
+                    return Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"multipart/related with type=\"{type}\" is not supported; send parts of type application/dicom.");
                 }
                 string? boundary = contentType["boundary"];
                 if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
                 {
-                    return Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related Content-Type has no boundary parameter.");
+                    return Problems.BadRequest("The multipart/related Content-Type has no boundary parameter.");
                 }
-                await StorePartsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, study, store, outcomes, logger, aborted);
+                await StorePartsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, caller, study, store, outcomes, logger, aborted);
             }
             else
             {
-                return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                    $"{contentType.Name} is not supported; send multipart/related; type=\"application/dicom\" or application/dicom.");
+                return Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"{contentType.Name} is not supported; send multipart/related; type=\"application/dicom\" or application/dicom.");
             }
         }
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
@@ -93,20 +94,20 @@ internal static partial class StowEndpoints
         }
         catch (BadHttpRequestException ex)
         {
-            refused = Problem(ex.StatusCode, "Bad request", ex.Message);
+            refused = Problems.Of(ex.StatusCode, ex.Message);
             broken = new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message };
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
             // Malformed multipart (no first boundary, body ending inside a part, oversized part headers).
-            refused = Problem(StatusCodes.Status400BadRequest, "Bad request", "The multipart/related body is malformed: " + ex.Message);
+            refused = Problems.BadRequest("The multipart/related body is malformed: " + ex.Message);
             broken = new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = ex.Message };
         }
 
         var results = await GatherAsync(outcomes);
         if (results.Count == 0)
         {
-            return refused ?? Problem(StatusCodes.Status400BadRequest, "Bad request", "The request holds no instance.");
+            return refused ?? Problems.BadRequest("The request holds no instance.");
         }
         if (broken is not null)
         {
@@ -117,13 +118,13 @@ internal static partial class StowEndpoints
             // Reason and cause only: UIDs and values can carry patient data.
             LogRefused(logger, failed.FailureReason!.Value, failed.Message);
         }
-        return new StoreResponse(results, study, DicomWebUrls.Root(request), format.Value);
+        return new StoreResponse(results, study, DicomWebUrls.Root(request, stow.DicomWeb.Value), format.Value);
     }
 
     // Bounds the blobs being made durable and indexed per request while later parts are read.
     private const int CompletionsInFlight = 4;
 
-    private static async Task StorePartsAsync(MultipartReader reader, string? study, StoreService store, List<Task<StoreOutcome>> outcomes, ILogger logger, CancellationToken cancellationToken)
+    private static async Task StorePartsAsync(MultipartReader reader, ArchiveCaller caller, string? study, StoreService store, List<Task<StoreOutcome>> outcomes, ILogger logger, CancellationToken cancellationToken)
     {
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
@@ -133,7 +134,7 @@ internal static partial class StowEndpoints
                 outcomes.Add(Task.FromResult(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"Part of type {partType} is not application/dicom." }));
                 continue;
             }
-            var received = await store.ReceiveAsync(section.Body, study, cancellationToken);
+            var received = await store.ReceiveAsync(caller, section.Body, study, cancellationToken);
             // The fsyncs and the index commit of this part overlap with receiving the next one; the answer waits for all.
             outcomes.Add(Task.Run(() => CompleteAsync(received, logger, cancellationToken), CancellationToken.None));
             // One snapshot: a completion finishing between counting and waiting must not leave WhenAny nothing to wait for.
@@ -179,9 +180,6 @@ internal static partial class StowEndpoints
         return results;
     }
 
-    private static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing an instance failed unexpectedly")]
     private static partial void LogCompletionFault(ILogger logger, Exception exception);
 
@@ -191,3 +189,6 @@ internal static partial class StowEndpoints
     [LoggerMessage(Level = LogLevel.Information, Message = "Store request ended by the client after {Stored} instance(s) were stored")]
     private static partial void LogClientGone(ILogger logger, int stored);
 }
+
+/// <summary>What the STOW-RS handler binds besides its route values.</summary>
+internal readonly record struct StowRequest(HttpContext Http, StoreService Store, IOptions<DicomWebOptions> DicomWeb, ILogger<StowRequest> Logger);

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Retrieve;
-using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
@@ -15,34 +15,35 @@ internal static partial class WadoEndpoints
     /// <summary>Query parameter asking for a DICOMDIR in an application/zip response.</summary>
     internal const string DicomDirParameter = "dicomdir";
 
-    private static async Task<IResult> RetrieveInstancesAsync(HttpContext context, IIndexReader index, IBlobStore blobs, string study, string? series, string? instance)
+    private static async Task<IResult> RetrieveInstancesAsync(WadoRequest request, string study, string? series, string? instance)
     {
-        if (CheckUids(study, series, instance) is { } invalid)
+        if (Problems.InvalidUid(study, series, instance) is { } invalid)
         {
             return invalid;
         }
-        if (!TryParseDicomDir(context.Request, out bool dicomDir))
+        var http = request.Http;
+        if (!TryParseDicomDir(http.Request, out bool dicomDir))
         {
-            return Problem(StatusCodes.Status400BadRequest, $"{DicomDirParameter} must be 'true' or 'false', not '{Shorten(context.Request.Query[DicomDirParameter].ToString())}'.");
+            return Problems.BadRequest($"{DicomDirParameter} must be 'true' or 'false', not '{Problems.Shorten(http.Request.Query[DicomDirParameter].ToString())}'.");
         }
-        var cancellationToken = context.RequestAborted;
-        var records = await FindContentsAsync(index, study, series, instance, cancellationToken);
+        var scope = new InstanceScope(study, series, instance);
+        var records = await request.Retrieve.FindAsync(request.Caller, scope, request.Aborted);
         if (records.Count == 0)
         {
-            return NotFound(study, series, instance);
+            return Problems.NotStored(scope);
         }
-        var negotiated = RetrieveNegotiator.NegotiateInstances(AcceptedRanges(context.Request), records.Select(Syntax).Distinct().ToList(), instance is not null);
+        var negotiated = RetrieveNegotiator.NegotiateInstances(MediaType.ParseAccept(http.Request), records.Select(Syntax).Distinct().ToList(), instance is not null);
         if (negotiated.Value is not { } representation)
         {
-            return Problem(StatusCodes.Status406NotAcceptable, negotiated.Problem!);
+            return Problems.NotAcceptable(negotiated.Problem!);
         }
 
-        var response = context.Response;
+        var response = http.Response;
         if (negotiated.Problem is { } omitted)
         {
             records = records.Where(r => representation.TargetFor(Syntax(r)) is not null).ToList();
             response.StatusCode = StatusCodes.Status206PartialContent;
-            response.Headers.Append(HeaderNames.Warning, $"299 {ServiceRoot(context.Request).TrimEnd('/')}: \"{omitted.Replace("\"", "'", StringComparison.Ordinal)} Those instances were left out.\"");
+            response.Headers.Append(HeaderNames.Warning, $"299 {request.ServiceRoot}: \"{omitted.Replace("\"", "'", StringComparison.Ordinal)} Those instances were left out.\"");
         }
         switch (representation.Shape)
         {
@@ -55,7 +56,7 @@ internal static partial class WadoEndpoints
                 {
                     response.ContentLength = record.Size;
                 }
-                await WriteInstanceAsync(response, blobs, record, target, cancellationToken);
+                await request.Retrieve.WriteAsync(record, target, response.BodyWriter, request.Aborted);
                 break;
             }
             case RetrieveShape.Zip:
@@ -63,11 +64,11 @@ internal static partial class WadoEndpoints
                 MediaFileSet? fileSet = null;
                 if (dicomDir)
                 {
-                    (records, fileSet) = await FileSetAsync(index, records, representation, study, series, instance, cancellationToken);
+                    (records, fileSet) = await FileSetAsync(request, records, representation, scope);
                 }
                 response.ContentType = "application/zip";
                 response.Headers.ContentDisposition = $"attachment; filename=\"{(instance ?? series ?? study)}.zip\"";
-                await WriteZipAsync(context, blobs, records, representation, fileSet, cancellationToken);
+                await WriteZipAsync(request, records, representation, fileSet);
                 break;
             }
             default:
@@ -85,78 +86,31 @@ internal static partial class WadoEndpoints
                 for (int i = 0; i < records.Count; i++)
                 {
                     multipart.BeginPart(headers[i]);
-                    await WriteInstanceAsync(response, blobs, records[i], targets[i], cancellationToken);
+                    await request.Retrieve.WriteAsync(records[i], targets[i], response.BodyWriter, request.Aborted);
                     multipart.EndPart();
                 }
-                await multipart.CloseAsync(cancellationToken);
+                await multipart.CloseAsync(request.Aborted);
                 break;
             }
         }
         return Results.Empty;
     }
 
-    /// <summary>The stored bytes as they are (the preamble was zeroed at ingest), or converted from a native syntax.</summary>
-    internal static async Task WriteInstanceAsync(Stream output, IBlobStore blobs, InstanceContent record, TransferSyntax target, CancellationToken cancellationToken)
-    {
-        var stored = Syntax(record);
-        var blob = await OpenBlobAsync(blobs, record, cancellationToken);
-        await using (blob)
-        {
-            if (target == stored)
-            {
-                await blob.CopyToAsync(output, 128 * 1024, cancellationToken);
-            }
-            else
-            {
-                await InstanceTranscoder.WriteAsync(blob, stored, target, output, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>As <see cref="WriteInstanceAsync(Stream, IBlobStore, InstanceContent, TransferSyntax, CancellationToken)"/>, stored bytes read straight into the response pipe's buffers.</summary>
-    internal static async Task WriteInstanceAsync(HttpResponse response, IBlobStore blobs, InstanceContent record, TransferSyntax target, CancellationToken cancellationToken)
-    {
-        if (target != Syntax(record))
-        {
-            await WriteInstanceAsync(response.Body, blobs, record, target, cancellationToken);
-            return;
-        }
-        var blob = await OpenBlobAsync(blobs, record, cancellationToken);
-        await using (blob)
-        {
-            var pipe = response.BodyWriter;
-            while (true)
-            {
-                int read = await blob.ReadAsync(pipe.GetMemory(256 * 1024), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-                pipe.Advance(read);
-                if (pipe.UnflushedBytes >= 1024 * 1024)
-                {
-                    await pipe.FlushAsync(cancellationToken);
-                }
-            }
-            await pipe.FlushAsync(cancellationToken);
-        }
-    }
-
     /// <summary>
     /// One .dcm per instance, named by UIDs (digits and dots only, checked at ingest), written as the response goes; or,
     /// with a file-set, the instances under their File IDs and the DICOMDIR last.
     /// </summary>
-    private static async Task WriteZipAsync(HttpContext context, IBlobStore blobs, IReadOnlyList<InstanceContent> records, InstanceRepresentation representation, MediaFileSet? fileSet, CancellationToken cancellationToken)
+    private static async Task WriteZipAsync(WadoRequest request, IReadOnlyList<InstanceContent> records, InstanceRepresentation representation, MediaFileSet? fileSet)
     {
         // Built before the first byte goes out, so a DICOMDIR that cannot be made is an error response, not a cut-off zip.
         var directoryFile = fileSet?.WriteDicomDir();
         // ZipArchive's asynchronous path drops the data descriptors on a non-seekable stream (the central directory
         // then points past the data); its synchronous path is right, so allow synchronous writes for this response.
-        if (context.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)
+        if (request.Http.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)
         {
             bodyControl.AllowSynchronousIO = true;
         }
-        var output = new BufferedStream(context.Response.Body, 64 * 1024);
+        var output = new BufferedStream(request.Http.Response.Body, 64 * 1024);
         await using (output)
         {
             using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -167,16 +121,16 @@ internal static partial class WadoEndpoints
                     string name = fileSet?.PathOf(record.SopInstanceUid) ?? $"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm";
                     var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
                     using var stream = entry.Open();
-                    await WriteInstanceAsync(stream, blobs, record, representation.TargetFor(Syntax(record))!, cancellationToken);
+                    await request.Retrieve.WriteAsync(record, representation.TargetFor(Syntax(record))!, stream, request.Aborted);
                 }
                 if (directoryFile is not null)
                 {
                     var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
                     using var stream = directory.Open();
-                    await stream.WriteAsync(directoryFile, cancellationToken);
+                    await stream.WriteAsync(directoryFile, request.Aborted);
                 }
             }
-            await output.FlushAsync(cancellationToken);
+            await output.FlushAsync(request.Aborted);
         }
     }
 
@@ -184,13 +138,11 @@ internal static partial class WadoEndpoints
     /// The file-set of a zip with a DICOMDIR, whose records need the full index rows of the instances sent; the
     /// instances are those of both listings, so the zip and its DICOMDIR agree even when the index changed in between.
     /// </summary>
-    private static async Task<(IReadOnlyList<InstanceContent> Records, MediaFileSet FileSet)> FileSetAsync(IIndexReader index,
-        IReadOnlyList<InstanceContent> sent, InstanceRepresentation representation, string study, string? series, string? instance, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<InstanceContent> Records, MediaFileSet FileSet)> FileSetAsync(
+        WadoRequest request, IReadOnlyList<InstanceContent> sent, InstanceRepresentation representation, InstanceScope scope)
     {
         var wanted = sent.Select(r => r.SopInstanceUid).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyList<InstanceRecord> rows = instance is null
-            ? await index.ListInstancesAsync(study, series, cancellationToken)
-            : await FindInstanceAsync(index, study, series, instance, cancellationToken) is { } one ? [one] : [];
+        var rows = await request.Retrieve.FindRecordsAsync(request.Caller, scope, request.Aborted);
         var kept = rows.Where(r => wanted.Contains(r.SopInstanceUid)).ToList();
         return (kept.ConvertAll(r => r.ToContent()), MediaFileSet.Create(kept, r => representation.TargetFor(Syntax(r))!));
     }
@@ -211,6 +163,4 @@ internal static partial class WadoEndpoints
         dicomDir = string.Equals(values[0], "true", StringComparison.OrdinalIgnoreCase);
         return dicomDir || string.Equals(values[0], "false", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static void NoCache(HttpResponse response) => response.Headers[HeaderNames.CacheControl] = "no-cache";
 }

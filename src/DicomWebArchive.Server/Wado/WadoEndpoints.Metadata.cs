@@ -1,6 +1,10 @@
 using System.IO.Compression;
-using DicomWebArchive.Core.Index;
+using System.Security.Cryptography;
+using System.Text;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Retrieve;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace DicomWebArchive.Server.Wado;
@@ -8,47 +12,60 @@ namespace DicomWebArchive.Server.Wado;
 internal static partial class WadoEndpoints
 {
     private const string JsonMediaType = "application/dicom+json";
-    private const int MaxCachedInstances = 5000;
 
-    private static async Task<IResult> RetrieveMetadataAsync(HttpContext context, IIndexReader index, string study, string? series, string? instance)
+    private static async Task<IResult> RetrieveMetadataAsync(MetadataRequest request, string study, string? series, string? instance)
     {
-        if (CheckUids(study, series, instance) is { } invalid)
+        if (Problems.InvalidUid(study, series, instance) is { } invalid)
         {
             return invalid;
         }
-        var ranges = AcceptedRanges(context.Request);
+        var http = request.Http;
+        var ranges = MediaType.ParseAccept(http.Request);
         bool xml = DicomXmlMultipart.Preferred(ranges);
-        if (!xml && !RetrieveNegotiator.AcceptsDicomJson(ranges))
+        if (!xml && !DicomXmlMultipart.AcceptsDicomJson(ranges))
         {
-            return Problem(StatusCodes.Status406NotAcceptable,
-                $"Metadata is available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
+            return Problems.NotAcceptable($"Metadata is available as {JsonMediaType} or multipart/related; type=\"{DicomXmlMultipart.XmlMediaType}\".");
         }
-        var cancellationToken = context.RequestAborted;
-        var records = await FindContentsAsync(index, study, series, instance, cancellationToken);
-        if (records.Count == 0)
+        var caller = http.Caller();
+        var cancellationToken = http.RequestAborted;
+        var scope = new InstanceScope(study, series, instance);
+        // The version comes from the index alone: a 304 or a cached body costs one small query.
+        var version = await request.Metadata.GetVersionAsync(caller, scope, cancellationToken);
+        if (version is null)
         {
-            return NotFound(study, series, instance);
+            return Problems.NotStored(scope);
         }
 
-        string root = ServiceRoot(context.Request);
-        string etag = MetadataAssembler.ETag(records, root);
-        if (xml)
-        {
-            etag = etag.Insert(etag.Length - 1, "-xml"); // another representation, another strong validator
-        }
-        var response = context.Response;
+        string root = DicomWebUrls.Root(http.Request, request.DicomWeb.Value) + "/";
+        string etag = ETag(version, root, xml);
+        var response = http.Response;
         response.Headers.ETag = etag;
         response.Headers.Vary = "Accept, Accept-Encoding";
-        NoCache(response);
-        if (IfNoneMatch(context.Request, etag))
+        response.Headers.CacheControl = "no-cache";
+        if (IfNoneMatch(http.Request, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
+        string? encoding = xml ? null : ChooseEncoding(http.Request);
+        string coding = encoding ?? "identity";
+        if (!xml && request.Cache.Get(etag, coding) is { } cached)
+        {
+            response.ContentType = JsonMediaType;
+            SetEncoding(response, encoding);
+            response.ContentLength = cached.Length;
+            await response.Body.WriteAsync(cached, cancellationToken);
+            return Results.Empty;
+        }
+        var records = await request.Metadata.FindAsync(caller, scope, cancellationToken);
+        if (records.Count == 0)
+        {
+            return Problems.NotStored(scope); // removed since the version was read
+        }
         if (xml)
         {
             using var json = new MemoryStream();
-            await MetadataAssembler.WriteArrayAsync(json, records, root, cancellationToken);
+            await MetadataService.WriteJsonAsync(json, records, root, cancellationToken);
             json.Position = 0;
             using var document = await System.Text.Json.JsonDocument.ParseAsync(json, cancellationToken: cancellationToken);
             await DicomXmlMultipart.WriteAsync(response, document.RootElement, cancellationToken);
@@ -56,20 +73,9 @@ internal static partial class WadoEndpoints
         }
 
         response.ContentType = JsonMediaType;
-        string? encoding = ChooseEncoding(context.Request);
-        if (encoding is not null)
-        {
-            response.Headers.ContentEncoding = encoding;
-        }
-        string coding = encoding ?? "identity";
-        if (MetadataCache.Get(etag, coding) is { } cached)
-        {
-            response.ContentLength = cached.Length;
-            await response.Body.WriteAsync(cached, cancellationToken);
-            return Results.Empty;
-        }
-        // Large studies stream as they are assembled; the usual series is assembled once, kept, and sent with a length.
-        bool keep = records.Count <= MaxCachedInstances;
+        SetEncoding(response, encoding);
+        // The usual series is assembled once, kept, and sent with a length; what the cache would not keep streams as assembled.
+        bool keep = request.Cache.Accepts(records);
         using var buffer = keep ? new MemoryStream() : null;
         var target = buffer ?? response.Body;
         Stream output = encoding switch
@@ -78,7 +84,7 @@ internal static partial class WadoEndpoints
             "br" => new BrotliStream(target, CompressionLevel.Optimal, leaveOpen: true),
             _ => target,
         };
-        await MetadataAssembler.WriteArrayAsync(output, records, root, cancellationToken);
+        await MetadataService.WriteJsonAsync(output, records, root, cancellationToken);
         if (output != target)
         {
             await output.DisposeAsync(); // ends the compressed stream; the target stays open
@@ -86,11 +92,30 @@ internal static partial class WadoEndpoints
         if (buffer is not null)
         {
             var body = buffer.ToArray();
-            MetadataCache.Set(etag, coding, body);
+            request.Cache.Set(etag, coding, body);
             response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, cancellationToken);
         }
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// A strong validator: the index's version of the scope, the root its BulkDataURIs are made absolute with, and the
+    /// representation (JSON or XML).
+    /// </summary>
+    private static string ETag(string version, string root, bool xml)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(root), hash);
+        return $"\"{version}-{Convert.ToHexStringLower(hash[..6])}{(xml ? "-xml" : "")}\"";
+    }
+
+    private static void SetEncoding(HttpResponse response, string? encoding)
+    {
+        if (encoding is not null)
+        {
+            response.Headers.ContentEncoding = encoding;
+        }
     }
 
     private static bool IfNoneMatch(HttpRequest request, string etag)

@@ -1,46 +1,42 @@
-using DicomWebArchive.Core.Store;
 using DicomWebArchive.Core;
-using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Dicom;
+using DicomWebArchive.Server.Hosting;
+using DicomWebArchive.Server.Http;
+using DicomWebArchive.Server.Rendering;
 
 namespace DicomWebArchive.Server.Wado;
 
 /// <summary>
 /// WADO-URI (PS3.18 §9) for EHR links: <c>/wado?requestType=WADO&amp;studyUID=&amp;seriesUID=&amp;objectUID=&amp;contentType=</c>.
-/// application/dicom is served here; rendered content types go to <see cref="Rendered"/> when the rendering service
-/// has registered a handler, otherwise they are 406.
+/// application/dicom is the stored instance; image/jpeg and image/png are rendered.
 /// </summary>
 internal static class WadoUriEndpoints
 {
     private const string DicomMediaType = "application/dicom";
 
-    /// <summary>
-    /// Serves a rendered content type (image/jpeg, image/png, ...) for the instance; the rendering service sets it at
-    /// start-up. Arguments: the request, the instance row, the content type asked for.
-    /// </summary>
-    public static Func<HttpContext, InstanceRecord, string, Task<IResult>>? Rendered { get; set; }
-
     public static IEndpointRouteBuilder MapWadoUri(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/wado", RetrieveAsync)
+        endpoints.MapGet("/wado", ([AsParameters] WadoUriRequest request) => RetrieveAsync(request))
             .WithName("WadoUri")
             .WithSummary("WADO-URI: retrieve an instance by UIDs in the query")
             .WithTags("WADO-URI")
-            .Produces(StatusCodes.Status200OK, contentType: DicomMediaType)
+            .Produces(StatusCodes.Status200OK, contentType: DicomMediaType, additionalContentTypes: ["image/jpeg", "image/png"])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status406NotAcceptable);
         return endpoints;
     }
 
-    private static async Task<IResult> RetrieveAsync(HttpContext context, IIndexReader index, IBlobStore blobs)
+    private static async Task<IResult> RetrieveAsync(WadoUriRequest request)
     {
-        var query = context.Request.Query;
+        var http = request.Http;
+        var query = http.Request.Query;
         if (!string.Equals(query["requestType"].ToString(), "WADO", StringComparison.Ordinal))
         {
-            return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, "requestType=WADO is required.");
+            return Problems.BadRequest("requestType=WADO is required.");
         }
         string?[] uids = [Single(query, "studyUID"), Single(query, "seriesUID"), Single(query, "objectUID")];
         string[] names = ["studyUID", "seriesUID", "objectUID"];
@@ -48,64 +44,60 @@ internal static class WadoUriEndpoints
         {
             if (string.IsNullOrEmpty(uids[i]))
             {
-                return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, $"{names[i]} is required, exactly once.");
+                return Problems.BadRequest($"{names[i]} is required, exactly once.");
             }
-            if (!UidSyntax.IsValid(uids[i]))
+            if (!DicomUid.IsValid(uids[i]))
             {
-                return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, $"{names[i]} '{WadoEndpoints.Shorten(uids[i]!)}' is not a valid UID.");
+                return Problems.BadRequest($"{names[i]} '{Problems.Shorten(uids[i]!)}' is not a valid UID.");
             }
         }
-        string study = uids[0]!, series = uids[1]!, instance = uids[2]!;
-        var cancellationToken = context.RequestAborted;
-        var record = await WadoEndpoints.FindInstanceAsync(index, study, series, instance, cancellationToken);
+        var scope = new InstanceScope(uids[0]!, uids[1]!, uids[2]!);
+        var cancellationToken = http.RequestAborted;
+        var record = await request.Retrieve.FindInstanceAsync(http.Caller(), scope, cancellationToken);
         if (record is null)
         {
-            return WadoEndpoints.NotFound(study, series, instance);
+            return Problems.NotStored(scope);
         }
 
         string contentType = ChooseContentType(query["contentType"].ToString(), record);
         if (contentType != DicomMediaType)
         {
-            if (query.ContainsKey("transferSyntax"))
-            {
-                return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, "transferSyntax applies to contentType=application/dicom only.");
-            }
-            return Rendered is { } render
-                ? await render(context, record, contentType)
-                : WadoEndpoints.Problem(StatusCodes.Status406NotAcceptable, $"contentType {WadoEndpoints.Shorten(contentType)} is not available; {DicomMediaType} is.");
+            return query.ContainsKey("transferSyntax")
+                ? Problems.BadRequest("transferSyntax applies to contentType=application/dicom only.")
+                : await RenderedEndpoints.RenderWadoUriAsync(http, request.Render, record, contentType);
         }
 
         string? requested = query.ContainsKey("transferSyntax") ? Single(query, "transferSyntax") : null;
-        if (requested is not null && !UidSyntax.IsValid(requested))
-        {
-            return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, $"transferSyntax '{WadoEndpoints.Shorten(requested)}' is not a UID.");
-        }
         if (query.ContainsKey("transferSyntax") && requested is null)
         {
-            return WadoEndpoints.Problem(StatusCodes.Status400BadRequest, "transferSyntax must be given once.");
+            return Problems.BadRequest("transferSyntax must be given once.");
         }
-        var stored = WadoEndpoints.Syntax(record);
+        if (requested is not null && !DicomUid.IsValid(requested))
+        {
+            return Problems.BadRequest($"transferSyntax '{Problems.Shorten(requested)}' is not a UID.");
+        }
+        var stored = TransferSyntax.Lookup(record.TransferSyntaxUid);
         var target = RetrieveNegotiator.ResolveInstanceSyntax(requested, stored);
         if (target is null)
         {
-            return WadoEndpoints.Problem(StatusCodes.Status406NotAcceptable,
+            return Problems.NotAcceptable(
                 $"The instance is stored as {stored.Name} ({stored.Uid}) and cannot be sent as {requested}; ask for transferSyntax={stored.Uid}"
                 + (stored.IsEncapsulated ? "." : $" or {TransferSyntax.ExplicitVRLittleEndian.Uid}."));
         }
-        var response = context.Response;
+        var response = http.Response;
         response.ContentType = $"{DicomMediaType}; transfer-syntax={target.Uid}";
-        response.Headers.ContentDisposition = $"attachment; filename=\"{instance}.dcm\"";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{record.SopInstanceUid}.dcm\"";
         if (target == stored)
         {
             response.ContentLength = record.Size;
         }
-        await WadoEndpoints.WriteInstanceAsync(response.Body, blobs, record.ToContent(), target, cancellationToken);
+        await request.Retrieve.WriteAsync(record.ToContent(), target, response.Body, cancellationToken);
         return Results.Empty;
     }
 
     /// <summary>
-    /// contentType is a list in preference order; application/dicom wins when listed first or when nothing else is
-    /// served. Without contentType, images go to the rendered handler when there is one (the usual EHR link).
+    /// contentType is a list in preference order; the first is served. Without contentType, images are rendered as
+    /// image/jpeg (the usual EHR link) and other instances are sent as application/dicom.
     /// </summary>
     private static string ChooseContentType(string text, InstanceRecord record)
     {
@@ -113,14 +105,13 @@ internal static class WadoUriEndpoints
             .Select(t => t.Split(';')[0].Trim().ToLowerInvariant()).ToList();
         if (types.Count == 0)
         {
-            return Rendered is not null && record.Rows is not null ? "image/jpeg" : DicomMediaType;
-        }
-        if (Rendered is null && types.Contains(DicomMediaType))
-        {
-            return DicomMediaType;
+            return record.Rows is not null ? "image/jpeg" : DicomMediaType;
         }
         return types[0] is "*/*" ? DicomMediaType : types[0];
     }
 
     private static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } values ? values[0] : null;
 }
+
+/// <summary>What the WADO-URI handler binds.</summary>
+internal readonly record struct WadoUriRequest(HttpContext Http, RetrieveService Retrieve, RenderService Render);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Dicom;
 
 namespace DicomWebArchive.Storage.Blobs;
 
@@ -47,24 +48,57 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         BlobKey.ThrowIfInvalid(key);
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<Stream?>(Open(key, bufferSize: 4096));
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, ByteRange range, CancellationToken cancellationToken)
+    {
+        BlobKey.ThrowIfInvalid(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(range.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(range.Length);
+        cancellationToken.ThrowIfCancellationRequested();
+        // A frame is usually read whole in one go: a small buffer saves copying it through FileStream's.
+        if (Open(key, bufferSize: 1) is not { } file)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        file.Position = range.Offset;
+        return Task.FromResult<Stream?>(new RangeStream(file, range.Length));
+    }
+
+    public Task<BlobTier?> GetTierAsync(string key, CancellationToken cancellationToken)
+    {
+        BlobKey.ThrowIfInvalid(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var (root, tier) in _roots.Zip([BlobTier.Hot, BlobTier.Cool]))
+        {
+            if (File.Exists(Path.Combine(root, BlobKey.RelativePath(key))))
+            {
+                return Task.FromResult<BlobTier?>(tier);
+            }
+        }
+        return Task.FromResult<BlobTier?>(null);
+    }
+
+    private FileStream? Open(string key, int bufferSize)
+    {
         foreach (var root in _roots)
         {
             try
             {
-                return Task.FromResult<Stream?>(new FileStream(
+                return new FileStream(
                     Path.Combine(root, BlobKey.RelativePath(key)),
                     FileMode.Open,
                     FileAccess.Read,
                     FileShare.Read | FileShare.Delete,
-                    bufferSize: 4096,
-                    FileOptions.Asynchronous | FileOptions.SequentialScan));
+                    bufferSize,
+                    FileOptions.Asynchronous | FileOptions.SequentialScan);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
             }
         }
-
-        return Task.FromResult<Stream?>(null);
+        return null;
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

@@ -20,8 +20,10 @@ internal sealed class IndexSql
     [
         "series_id", "sop_instance_uid", "sop_class_uid", "instance_number", "pixel_rows", "pixel_columns", "bits_allocated",
         "number_of_frames", "transfer_syntax_uid", "size", "sha256", "blob_key", "tier", "pixel_data_offset", "frame_table",
-        "metadata", "created_at",
+        "metadata", "created_at", "change_sequence",
     ];
+
+    private static readonly string[] ChangeColumns = ["occurred_at", "action", "study_instance_uid", "series_instance_uid", "sop_instance_uid"];
 
     private const string StudySelect =
         "st.study_instance_uid AS StudyInstanceUid, st.study_date AS StudyDate, st.study_time AS StudyTime, " +
@@ -68,6 +70,7 @@ internal sealed class IndexSql
         SelectStudySopClasses =
             $"SELECT DISTINCT i.sop_class_uid FROM instance i JOIN series se ON se.id = i.series_id WHERE se.study_id = {p}StudyId ORDER BY i.sop_class_uid";
         UpdateStudySopClasses = $"UPDATE study SET sop_classes_in_study = {p}Value WHERE id = {p}StudyId";
+        InsertChange = dialect.InsertReturningId("change_log", ChangeColumns, "sequence");
         InsertAudit =
             "INSERT INTO audit (occurred_at, actor, action, study_instance_uid, series_instance_uid, sop_instance_uid) " +
             $"VALUES ({dialect.UtcNowMilliseconds}, {p}Actor, {p}Action, {p}StudyInstanceUid, {p}SeriesInstanceUid, {p}SopInstanceUid)";
@@ -78,32 +81,23 @@ internal sealed class IndexSql
             $"{instanceFrom} WHERE i.sop_instance_uid = {p}SopInstanceUid";
         IsBlobReferenced = $"SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE blob_key = {p}BlobKey) THEN 1 ELSE 0 END";
 
-        GetStudy =
+        StudyRead =
             $"SELECT {StudySelect}, st.modalities_in_study AS ModalitiesInStudy, st.sop_classes_in_study AS SopClassesInStudy, " +
             "st.number_of_series AS NumberOfStudyRelatedSeries, st.number_of_instances AS NumberOfStudyRelatedInstances, st.created_at AS CreatedAt " +
-            $"FROM study st WHERE st.study_instance_uid = {p}StudyInstanceUid";
-        var seriesFrom = $"SELECT {SeriesSelect}, se.number_of_instances AS NumberOfSeriesRelatedInstances, se.created_at AS CreatedAt " +
-            "FROM series se JOIN study st ON st.id = se.study_id ";
-        GetSeries = seriesFrom + $"WHERE se.series_instance_uid = {p}SeriesInstanceUid AND st.study_instance_uid = {p}StudyInstanceUid";
-        ListSeries = seriesFrom + $"WHERE st.study_instance_uid = {p}StudyInstanceUid ORDER BY se.series_number, se.series_instance_uid";
-        var instanceSelect =
+            "FROM study st";
+        SeriesRead = $"SELECT {SeriesSelect}, se.number_of_instances AS NumberOfSeriesRelatedInstances, se.created_at AS CreatedAt " +
+            "FROM series se JOIN study st ON st.id = se.study_id";
+        InstanceRead =
             $"SELECT {StudySelect}, {SeriesSelect}, i.sop_instance_uid AS SopInstanceUid, i.sop_class_uid AS SopClassUid, " +
             "i.instance_number AS InstanceNumber, i.pixel_rows AS Rows, i.pixel_columns AS Columns, i.bits_allocated AS BitsAllocated, " +
             "i.number_of_frames AS NumberOfFrames, i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, " +
             "i.blob_key AS BlobKey, i.tier AS Tier, i.pixel_data_offset AS PixelDataOffset, i.frame_table AS FrameTable, " +
-            $"i.metadata AS MetadataJson, i.created_at AS CreatedAt {instanceFrom} ";
-        GetInstance = instanceSelect + $"WHERE i.sop_instance_uid = {p}SopInstanceUid";
-        const string instanceOrder = " ORDER BY se.series_number, se.series_instance_uid, i.instance_number, i.sop_instance_uid";
-        ListStudyInstances = instanceSelect + $"WHERE st.study_instance_uid = {p}StudyInstanceUid" + instanceOrder;
-        ListSeriesInstances = instanceSelect +
-            $"WHERE st.study_instance_uid = {p}StudyInstanceUid AND se.series_instance_uid = {p}SeriesInstanceUid" + instanceOrder;
-        var contentSelect =
+            $"i.metadata AS MetadataJson, i.created_at AS CreatedAt {instanceFrom}";
+        ContentRead =
             "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, i.sop_instance_uid AS SopInstanceUid, " +
             "i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.metadata AS MetadataJson " +
-            $"{instanceFrom} ";
-        ListStudyInstanceContents = contentSelect + $"WHERE st.study_instance_uid = {p}StudyInstanceUid" + instanceOrder;
-        ListSeriesInstanceContents = contentSelect +
-            $"WHERE st.study_instance_uid = {p}StudyInstanceUid AND se.series_instance_uid = {p}SeriesInstanceUid" + instanceOrder;
+            instanceFrom;
+        VersionRead = $"SELECT COUNT(*) AS Instances, COALESCE(MAX(i.change_sequence), 0) AS LatestChange {instanceFrom}";
     }
 
     public string FindExisting { get; }
@@ -125,15 +119,18 @@ internal sealed class IndexSql
     public string UpdateStudyModalities { get; }
     public string SelectStudySopClasses { get; }
     public string UpdateStudySopClasses { get; }
+    public string InsertChange { get; }
     public string InsertAudit { get; }
     public string FindInstance { get; }
     public string IsBlobReferenced { get; }
-    public string GetStudy { get; }
-    public string GetSeries { get; }
-    public string ListSeries { get; }
-    public string GetInstance { get; }
-    public string ListStudyInstances { get; }
-    public string ListSeriesInstances { get; }
-    public string ListStudyInstanceContents { get; }
-    public string ListSeriesInstanceContents { get; }
+    public string StudyRead { get; }
+    public string SeriesRead { get; }
+    public string InstanceRead { get; }
+    public string ContentRead { get; }
+    public string VersionRead { get; }
+
+    /// <summary>The order instances are listed in: by series, then Instance Number, then UID.</summary>
+    public const string InstanceOrder = " ORDER BY se.series_number, se.series_instance_uid, i.instance_number, i.sop_instance_uid";
+
+    public const string SeriesOrder = " ORDER BY se.series_number, se.series_instance_uid";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
 using DicomWebArchive.Dicom;
@@ -34,13 +35,13 @@ internal sealed class QidoSql
     /// studies are then found through the series index, which stays fast when few or none match. Otherwise studies are
     /// walked newest first and each is checked, which finds a page of a common modality at once.
     /// </param>
-    public static (string Sql, DynamicParameters Parameters) Build(QidoQuery query, ISqlDialect dialect, bool withMetadata, bool rareModalities = false)
+    public static (string Sql, DynamicParameters Parameters) Build(SearchQuery query, StudyAccess access, ISqlDialect dialect, bool rareModalities = false)
     {
         var builder = new QidoSql(dialect, rareModalities);
-        return (builder.Compose(query, withMetadata), builder._parameters);
+        return (builder.Compose(query, access), builder._parameters);
     }
 
-    private string Compose(QidoQuery query, bool withMetadata)
+    private string Compose(SearchQuery query, StudyAccess access)
     {
         var sql = new StringBuilder("SELECT ");
         var first = true;
@@ -50,10 +51,10 @@ internal sealed class QidoSql
             {
                 continue;
             }
-            sql.Append(first ? "" : ", ").Append(Alias(attribute.Level)).Append('.').Append(attribute.Column).Append(" AS ").Append(attribute.Keyword);
+            sql.Append(first ? "" : ", ").Append(QueryColumns.Of(attribute)).Append(" AS ").Append(attribute.Keyword);
             first = false;
         }
-        if (withMetadata && query.Level == QueryLevel.Instance)
+        if (query.NeedsStoredMetadata)
         {
             sql.Append(", i.metadata AS Metadata");
         }
@@ -76,6 +77,10 @@ internal sealed class QidoSql
         foreach (var match in query.Matches)
         {
             And(Condition(match));
+        }
+        if (QueryColumns.AccessCondition(access, _dialect, _parameters) is { } allowed)
+        {
+            And(allowed);
         }
         if (_where.Length > 0)
         {
@@ -144,7 +149,7 @@ internal sealed class QidoSql
     /// A query counting, up to <see cref="RareModalitySeries"/>, the series of the modalities a search asks for; null when
     /// the search matches no modality by value.
     /// </summary>
-    public static (string Sql, DynamicParameters Parameters)? RareModalityProbe(QidoQuery query, ISqlDialect dialect)
+    public static (string Sql, DynamicParameters Parameters)? RareModalityProbe(SearchQuery query, ISqlDialect dialect)
     {
         var values = query.Matches.FirstOrDefault(m => m.Attribute == QueryAttributes.ModalitiesInStudy) switch
         {
@@ -211,14 +216,7 @@ internal sealed class QidoSql
     private static bool IsNormalizedName(QueryAttribute attribute) => attribute == QueryAttributes.PatientName;
 
     private static string Column(QueryAttribute attribute) =>
-        IsNormalizedName(attribute) ? "st.patient_name_normalized" : $"{Alias(attribute.Level)}.{attribute.Column}";
-
-    private static string Alias(QueryLevel level) => level switch
-    {
-        QueryLevel.Study => "st",
-        QueryLevel.Series => "se",
-        _ => "i",
-    };
+        IsNormalizedName(attribute) ? "st.patient_name_normalized" : QueryColumns.Of(attribute);
 
     private void And(string condition)
     {

@@ -1,14 +1,16 @@
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Query;
 
 namespace DicomWebArchive.Storage.Index;
 
 public sealed partial class SqlIndexStore : IQueryIndex
 {
-    public async Task<IReadOnlyList<QueryRow>> SearchAsync(QidoQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueryRow>> SearchAsync(SearchQuery query, StudyAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var withMetadata = QidoResultWriter.NeedsMetadata(query);
+        ArgumentNullException.ThrowIfNull(access);
+        var withMetadata = query.NeedsStoredMetadata;
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -18,7 +20,7 @@ public sealed partial class SqlIndexStore : IQueryIndex
                 var series = await connection.ExecuteScalarAsync<long>(new CommandDefinition(probe, probeParameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 rareModalities = series < QidoSql.RareModalitySeries;
             }
-            var (sql, parameters) = QidoSql.Build(query, _database.Dialect, withMetadata, rareModalities);
+            var (sql, parameters) = QidoSql.Build(query, access, _database.Dialect, rareModalities);
             var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var results = new List<QueryRow>();
             foreach (IDictionary<string, object?> row in rows)

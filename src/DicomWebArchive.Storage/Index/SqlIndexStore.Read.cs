@@ -1,51 +1,80 @@
+using System.Text;
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 
 namespace DicomWebArchive.Storage.Index;
 
 public sealed partial class SqlIndexStore
 {
-    public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
     {
-        var row = await QueryAsync<StudyReadRow>(_sql.GetStudy, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false);
-        return row.Count == 0 ? null : row[0].ToRecord();
-    }
-
-    public async Task<SeriesRecord?> GetSeriesAsync(string studyInstanceUid, string seriesInstanceUid, CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync<SeriesReadRow>(
-            _sql.GetSeries, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0].ToRecord();
-    }
-
-    public async Task<InstanceRecord?> GetInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync<InstanceReadRow>(_sql.GetInstance, new { SopInstanceUid = sopInstanceUid }, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0].ToRecord();
-    }
-
-    public async Task<IReadOnlyList<SeriesRecord>> ListSeriesAsync(string studyInstanceUid, CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync<SeriesReadRow>(_sql.ListSeries, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false);
+        var (sql, parameters) = Scoped(_sql.InstanceRead, scope, access, IndexSql.InstanceOrder);
+        var rows = await QueryAsync<InstanceReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => r.ToRecord());
     }
 
-    public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
-    {
-        var rows = seriesInstanceUid is null
-            ? await QueryAsync<InstanceReadRow>(_sql.ListStudyInstances, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false)
-            : await QueryAsync<InstanceReadRow>(
-                _sql.ListSeriesInstances, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => r.ToRecord());
-    }
-
-    public async Task<IReadOnlyList<InstanceContent>> ListInstanceContentsAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceContent>> ListInstanceContentsAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
     {
         // Every column maps onto a property of the same name and type, so Dapper fills the records directly.
-        return seriesInstanceUid is null
-            ? await QueryAsync<InstanceContent>(_sql.ListStudyInstanceContents, new { StudyInstanceUid = studyInstanceUid }, cancellationToken).ConfigureAwait(false)
-            : await QueryAsync<InstanceContent>(
-                _sql.ListSeriesInstanceContents, new { StudyInstanceUid = studyInstanceUid, SeriesInstanceUid = seriesInstanceUid }, cancellationToken).ConfigureAwait(false);
+        var (sql, parameters) = Scoped(_sql.ContentRead, scope, access, IndexSql.InstanceOrder);
+        return await QueryAsync<InstanceContent>(sql, parameters, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ContentVersion?> GetVersionAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Scoped(_sql.VersionRead, scope, access, "");
+        var rows = await QueryAsync<VersionRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
+        return rows is [{ Instances: > 0 } row] ? new ContentVersion(row.Instances, row.LatestChange) : null;
+    }
+
+    public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Scoped(_sql.StudyRead, new InstanceScope(studyInstanceUid), access, "");
+        var rows = await QueryAsync<StudyReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0].ToRecord();
+    }
+
+    public async Task<SeriesRecord?> GetSeriesAsync(string studyInstanceUid, string seriesInstanceUid, StudyAccess access, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Scoped(_sql.SeriesRead, new InstanceScope(studyInstanceUid, seriesInstanceUid), access, "");
+        var rows = await QueryAsync<SeriesReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0].ToRecord();
+    }
+
+    public async Task<IReadOnlyList<SeriesRecord>> ListSeriesAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Scoped(_sql.SeriesRead, new InstanceScope(studyInstanceUid), access, IndexSql.SeriesOrder);
+        var rows = await QueryAsync<SeriesReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.ToRecord());
+    }
+
+    /// <summary>
+    /// <paramref name="select"/> narrowed to what <paramref name="scope"/> names and <paramref name="access"/> allows, in
+    /// one query: the unique UID indexes find the rows, the access condition is checked on the same rows.
+    /// </summary>
+    private (string Sql, DynamicParameters Parameters) Scoped(string select, InstanceScope scope, StudyAccess access, string order)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var dialect = _database.Dialect;
+        var parameters = new DynamicParameters();
+        var sql = new StringBuilder(select).Append(" WHERE st.study_instance_uid = ").Append(dialect.Parameter("Study"));
+        parameters.Add("Study", scope.StudyInstanceUid);
+        if (scope.SeriesInstanceUid is { } series)
+        {
+            sql.Append(" AND se.series_instance_uid = ").Append(dialect.Parameter("Series"));
+            parameters.Add("Series", series);
+        }
+        if (scope.SopInstanceUid is { } instance)
+        {
+            sql.Append(" AND i.sop_instance_uid = ").Append(dialect.Parameter("Instance"));
+            parameters.Add("Instance", instance);
+        }
+        if (QueryColumns.AccessCondition(access, dialect, parameters) is { } allowed)
+        {
+            sql.Append(" AND (").Append(allowed).Append(')');
+        }
+        return (sql.Append(order).ToString(), parameters);
     }
 
     private async Task<List<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
@@ -61,6 +90,12 @@ public sealed partial class SqlIndexStore
     private static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
     private static IReadOnlyList<string> SplitList(string? joined) => SplitValues(joined);
+
+    private sealed class VersionRow
+    {
+        public long Instances { get; set; }
+        public long LatestChange { get; set; }
+    }
 
     // Rows mirror the columns' storage types; the public records are built from them.
     private class StudyAttributesRow

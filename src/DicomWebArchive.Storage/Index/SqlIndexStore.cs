@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 
 namespace DicomWebArchive.Storage.Index;
@@ -29,9 +30,10 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     public async Task InitializeAsync(CancellationToken cancellationToken) =>
         await IndexMigrator.MigrateAsync(_database, cancellationToken).ConfigureAwait(false);
 
-    public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, CancellationToken cancellationToken)
+    public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(caller);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -64,7 +66,16 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     return (AddInstanceResult.Conflict, null);
                 }
 
-                await InsertInstanceAsync(write, record, series.Id).ConfigureAwait(false);
+                // The change sequence is taken under the write lock, so sequences commit in the order they were taken.
+                var change = await write.ExecuteScalarAsync<long>(_sql.InsertChange, new
+                {
+                    OccurredAt = now,
+                    Action = existing is null ? "create" : "update",
+                    record.StudyInstanceUid,
+                    record.SeriesInstanceUid,
+                    record.SopInstanceUid,
+                }).ConfigureAwait(false);
+                await InsertInstanceAsync(write, record, series.Id, change).ConfigureAwait(false);
                 if (existing is null)
                 {
                     // Increments under the write lock stay exact and cost the same for the 1st and the 10,000th instance.
@@ -92,7 +103,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
                 await write.ExecuteAsync(_sql.InsertAudit, new
                 {
-                    Actor = (string?)null,
+                    Actor = caller.Subject,
                     Action = existing is null ? "store" : "replace",
                     record.StudyInstanceUid,
                     record.SeriesInstanceUid,
@@ -185,7 +196,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         return series;
     }
 
-    private Task InsertInstanceAsync(Write write, InstanceRecord r, long seriesId) =>
+    private Task InsertInstanceAsync(Write write, InstanceRecord r, long seriesId, long changeSequence) =>
         write.ExecuteScalarAsync<long>(_sql.InsertInstance, new
         {
             SeriesId = seriesId,
@@ -205,6 +216,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             r.FrameTable,
             Metadata = r.MetadataJson,
             CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+            ChangeSequence = changeSequence,
         });
 
     /// <summary>Recounts the series' instances from the rows; a series left empty by a replacement goes away.</summary>

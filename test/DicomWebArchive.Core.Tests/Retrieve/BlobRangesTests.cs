@@ -12,7 +12,7 @@ public sealed class BlobRangesTests
         var blob = Enumerable.Range(0, 300_001).Select(i => (byte)(i * 7)).ToArray();
         using var output = new MemoryStream();
 
-        await BlobRanges.CopyAsync(new MemoryStream(blob), [new ByteRange(1, 300_000)], output, 2, CancellationToken.None);
+        await BlobRanges.CopyAsync(new MemoryStream(blob), 0, [new ByteRange(1, 300_000)], output, 2, CancellationToken.None);
 
         var expected = blob.AsSpan(1, 300_000).ToArray();
         for (int i = 0; i < expected.Length; i += 2)
@@ -28,7 +28,7 @@ public sealed class BlobRangesTests
         var blob = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
         using var output = new MemoryStream();
 
-        await BlobRanges.CopyAsync(new MemoryStream(blob), [new ByteRange(10, 3), new ByteRange(50, 2)], output, 1, CancellationToken.None);
+        await BlobRanges.CopyAsync(new MemoryStream(blob), 0, [new ByteRange(10, 3), new ByteRange(50, 2)], output, 1, CancellationToken.None);
 
         Assert.That(output.ToArray(), Is.EqualTo(new byte[] { 10, 11, 12, 50, 51 }));
     }
@@ -37,7 +37,7 @@ public sealed class BlobRangesTests
     public void CopyAsync_RangePastEnd_EndOfStream()
     {
         Assert.ThrowsAsync<EndOfStreamException>(() =>
-            BlobRanges.CopyAsync(new MemoryStream(new byte[10]), [new ByteRange(5, 10)], Stream.Null, 1, CancellationToken.None));
+            BlobRanges.CopyAsync(new MemoryStream(new byte[10]), 0, [new ByteRange(5, 10)], Stream.Null, 1, CancellationToken.None));
     }
 
     [Test]

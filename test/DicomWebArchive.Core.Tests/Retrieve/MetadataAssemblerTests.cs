@@ -25,24 +25,6 @@ public sealed class MetadataAssemblerTests
             Is.EqualTo("A\"BulkDataURI\":\"x"), "text that looks like the property inside a value is left alone");
     }
 
-    [Test]
-    public void ETag_ChangesWithContentAndPrefix_StableOtherwise()
-    {
-        var a = Record("1.2.3", "{}");
-        var b = Record("1.2.4", "{}");
-        var changed = a with { Sha256 = [9, 9] };
-        var otherJson = Record("1.2.3", "{\"00100010\":{\"vr\":\"PN\"}}");
-
-        string tag = MetadataAssembler.ETag([a, b], "http://h/");
-
-        Assert.That(MetadataAssembler.ETag([a, b], "http://h/"), Is.EqualTo(tag));
-        Assert.That(tag, Does.StartWith("\"").And.EndWith("\""));
-        Assert.That(MetadataAssembler.ETag([changed, b], "http://h/"), Is.Not.EqualTo(tag));
-        Assert.That(MetadataAssembler.ETag([a], "http://h/"), Is.Not.EqualTo(tag));
-        Assert.That(MetadataAssembler.ETag([otherJson, b], "http://h/"), Is.Not.EqualTo(tag), "same bytes, other stored metadata");
-        Assert.That(MetadataAssembler.ETag([a, b], "http://other/"), Is.Not.EqualTo(tag));
-    }
-
     private static InstanceContent Record(string sop, string json)
     {
         using var buffer = new MemoryStream();

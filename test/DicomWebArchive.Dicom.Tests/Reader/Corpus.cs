@@ -3,7 +3,7 @@ namespace DicomWebArchive.Dicom.Tests.Reader;
 /// <summary>The DICOM files shipped by Debian's python3-pydicom, and what the reader must make of them.</summary>
 internal static class Corpus
 {
-    public const string Root = "/usr/lib/python3/dist-packages/pydicom/data";
+    public const string Root = PydicomCorpus.Root;
 
     /// <summary>Files in the corpus folders that are not DICOM: documentation, dumps, JSON, archives.</summary>
     private static readonly string[] NonDicomSuffixes = [".txt", ".md", ".json", ".dump", ".gz", ".bz2", ".zip", ".py"];

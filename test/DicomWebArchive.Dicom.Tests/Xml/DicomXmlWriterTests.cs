@@ -63,7 +63,7 @@ public sealed class DicomXmlWriterTests
     [TestCase("charset_files/chrFrenMulti.dcm")]
     public async Task WriteDocument_CorpusFile_MatchesDcm2xml(string name)
     {
-        var path = Path.Combine(ExternalTool.PydicomData, name);
+        var path = PydicomCorpus.PathOf(name);
         DicomFile file;
         await using (var stream = File.OpenRead(path))
         {

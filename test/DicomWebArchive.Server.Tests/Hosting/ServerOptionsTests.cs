@@ -20,7 +20,7 @@ public sealed class ServerOptionsTests
 
     [TestCase("DicomWeb:BasePath", "dicomweb/", "DicomWeb:BasePath")]
     [TestCase("Store:Duplicates", "Sometimes", "Store:Duplicates")]
-    [TestCase("Sweeper:Interval", "-00:00:01", "Sweeper:Interval")]
+    [TestCase("Storage:Sweeper:Interval", "-00:00:01", "Storage:Sweeper:Interval")]
     [TestCase("Server:MaxRequestBodySize", "-5", "Server:MaxRequestBodySize")]
     public async Task StartUp_InvalidSetting_FailsNamingIt(string key, string value, string named)
     {

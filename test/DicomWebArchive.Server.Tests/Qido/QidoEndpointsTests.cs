@@ -28,8 +28,8 @@ public sealed class QidoEndpointsTests
             new TestDicom(_studyA, _seriesA2, TestDicom.NewUid(), patientName: "O'Brien^Mary", modality: "PT").ToArray(),
             new TestDicom(_studyB, _seriesB, TestDicom.NewUid(), patientName: "Dvořák^Zdeňka", modality: "MR").ToArray(),
         ];
-        var files = new[] { "CT_small.dcm", "MR_small.dcm" }.Select(TestPaths.CorpusFile)
-            .Concat(new[] { "chrH31.dcm", "chrX1.dcm" }.Select(name => Path.Combine(TestPaths.PydicomData, "charset_files", name)))
+        var files = new[] { "CT_small.dcm", "MR_small.dcm" }.Select(PydicomCorpus.File)
+            .Concat(new[] { "chrH31.dcm", "chrX1.dcm" }.Select(name => Path.Combine(PydicomCorpus.Root, "charset_files", name)))
             .Select(File.ReadAllBytes);
         var stored = await StowRequests.PostAsync(_client, StowRequests.Multipart(synthetic.Concat(files)));
         Assert.That(stored.Status, Is.EqualTo(200), stored.ToString());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SkiaSharp;
 
@@ -39,31 +38,15 @@ internal static class ReferenceRendering
 {
     public static IReadOnlyList<ReferenceImage> Render(IEnumerable<(string File, int Frame, string? Window)> specs)
     {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python))
-        {
-            Assert.Fail($"{python} is missing: install python3-pydicom and python3-numpy (test/run.sh does).");
-        }
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rendering", "render_reference.py"));
-        foreach (var (file, frame, window) in specs)
-        {
-            start.ArgumentList.Add($"{RenderingArchive.Resolve(file)}|{frame}|{window}");
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        var output = ExternalTool.PythonFile(Path.Combine(AppContext.BaseDirectory, "Rendering", "render_reference.py"),
+            [.. specs.Select(spec => $"{RenderingArchive.Resolve(spec.File)}|{spec.Frame}|{spec.Window}")]);
         var images = new List<ReferenceImage>();
-        while (process.StandardOutput.ReadLine() is { } line)
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             using var json = JsonDocument.Parse(line);
             var root = json.RootElement;
             images.Add(new ReferenceImage(root.GetProperty("width").GetInt32(), root.GetProperty("height").GetInt32(),
                 root.GetProperty("channels").GetInt32(), root.GetProperty("pixels").GetBytesFromBase64()));
-        }
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail($"The reference renderer failed ({process.ExitCode}): {stderr.Result}");
         }
         return images;
     }

@@ -342,7 +342,7 @@ public sealed class RenderedEndpointsTests
     public async Task GetInstanceRendered_CorruptRleData_NotAcceptableWithReason()
     {
         // Stored pixel data is not validated at ingest: a broken RLE header must give a clear refusal, not a 500.
-        byte[] bytes = await File.ReadAllBytesAsync(TestPaths.CorpusFile("MR_small_RLE.dcm"));
+        byte[] bytes = await File.ReadAllBytesAsync(PydicomCorpus.File("MR_small_RLE.dcm"));
         await using (var stream = new MemoryStream(bytes))
         {
             var dicom = await DicomReader.ReadAsync(stream, new DicomReaderOptions { PixelData = PixelDataHandling.Scan });
@@ -381,25 +381,6 @@ public sealed class RenderedEndpointsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(reason));
         Assert.That(thumbnail.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
-    }
-
-    [Test]
-    public void Representative_SeveralSeries_MiddleImageOfFirstSeriesWithImages()
-    {
-        static InstanceRecord Instance(string series, string sop, int? rows) => new()
-        {
-            StudyInstanceUid = "1.2", SeriesInstanceUid = series, SopInstanceUid = sop, SopClassUid = "1.2.3", Rows = rows, Columns = rows,
-            TransferSyntaxUid = "1.2.840.10008.1.2.1", Size = 1, Sha256 = [], BlobKey = "k", MetadataJson = [],
-        };
-        InstanceRecord[] instances =
-        [
-            Instance("1.2.1", "1.2.1.1", null),
-            Instance("1.2.2", "1.2.2.1", 64), Instance("1.2.2", "1.2.2.2", null), Instance("1.2.2", "1.2.2.3", 64), Instance("1.2.2", "1.2.2.4", 64),
-            Instance("1.2.3", "1.2.3.1", 64),
-        ];
-
-        Assert.That(RenderedEndpoints.Representative(instances)?.SopInstanceUid, Is.EqualTo("1.2.2.3"));
-        Assert.That(RenderedEndpoints.Representative(instances[..1]), Is.Null);
     }
 
     private static string WadoUri(string instancePath, string query)

@@ -55,7 +55,7 @@ internal sealed class RenderingArchive : IAsyncDisposable
         }
         const string native = ">native";
         string name = file.EndsWith(native, StringComparison.Ordinal) ? file[..^native.Length] : file;
-        string path = TestPaths.CorpusFile(name);
+        string path = PydicomCorpus.File(name);
         if (!File.Exists(path))
         {
             Assert.Fail($"Corpus file {path} is missing: install Debian's python3-pydicom (test/run.sh does).");
@@ -88,9 +88,7 @@ internal sealed class RenderingArchive : IAsyncDisposable
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(directory);
-            using var process = System.Diagnostics.Process.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Rendering", "make_synthetic.py"), directory]);
-            process.WaitForExit();
-            Assert.That(process.ExitCode, Is.Zero, "make_synthetic.py (needs Debian's python3-pydicom and python3-numpy)");
+            ExternalTool.PythonFile(Path.Combine(AppContext.BaseDirectory, "Rendering", "make_synthetic.py"), directory);
         }
         return path;
     }

@@ -16,7 +16,7 @@ public sealed class StowCrashTests
             var acknowledged = new ConcurrentBag<string>();
             var archive = new ArchiveInspector(dataDirectory);
 
-            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Sweeper:Enabled=false"))
+            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:Sweeper:Enabled=false"))
             {
                 using var client = server.CreateClient();
                 var uploaders = Enumerable.Range(0, 4).Select(c => Task.Run(() => UploadUntilDeadAsync(client, c, sent, acknowledged))).ToArray();
@@ -41,7 +41,7 @@ public sealed class StowCrashTests
             File.SetLastWriteTimeUtc(planted, DateTime.UtcNow.AddMinutes(-1));
 
             // A grace period of ~0 is only safe with no upload in flight: the sweep runs once at start-up, the next in an hour.
-            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:OrphanGracePeriod=00:00:00.001", "--Sweeper:Interval=01:00:00"))
+            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:Sweeper:GracePeriod=00:00:00.001", "--Storage:Sweeper:Interval=01:00:00"))
             {
                 await StowKestrelTests.WaitUntilAsync(
                     () => archive.BlobFiles().Count == archive.Instances().Count && archive.TemporaryBlobFiles().Count == 0,

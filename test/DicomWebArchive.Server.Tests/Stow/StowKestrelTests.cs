@@ -15,7 +15,7 @@ public sealed class StowKestrelTests
     public async Task StartServer()
     {
         _dataDirectory = Directory.CreateTempSubdirectory("dwa-kestrel-").FullName;
-        _server = await ServerProcess.StartAsync(_dataDirectory, "--Sweeper:Enabled=false");
+        _server = await ServerProcess.StartAsync(_dataDirectory, "--Storage:Sweeper:Enabled=false");
         _client = _server.CreateClient();
     }
 
@@ -76,7 +76,7 @@ public sealed class StowKestrelTests
         string dataDirectory = Directory.CreateTempSubdirectory("dwa-limit-").FullName;
         try
         {
-            await using var server = await ServerProcess.StartAsync(dataDirectory, "--Server:MaxRequestBodySize=100000", "--Sweeper:Enabled=false");
+            await using var server = await ServerProcess.StartAsync(dataDirectory, "--Server:MaxRequestBodySize=100000", "--Storage:Sweeper:Enabled=false");
             using var client = server.CreateClient();
             var large = new TestDicom(TestDicom.NewUid(), TestDicom.NewUid(), TestDicom.NewUid()).AddImage(256, 256, 1).ToArrayWithPixelData(256 * 256 * 2, seed: 1);
 

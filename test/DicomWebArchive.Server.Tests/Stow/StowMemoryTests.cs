@@ -16,7 +16,7 @@ public sealed class StowMemoryTests
         string dataDirectory = Directory.CreateTempSubdirectory("dwa-memory-").FullName;
         try
         {
-            await using var server = await ServerProcess.StartAsync(dataDirectory, "--Sweeper:Enabled=false");
+            await using var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:Sweeper:Enabled=false");
             using var client = server.CreateClient();
             const int rows = 512, columns = 512, frames = 2048;
             const long pixelLength = (long)rows * columns * 2 * frames;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DicomWebArchive.Server.Tests.Support;
@@ -23,14 +25,21 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
     /// <summary>Warnings and errors the server logged.</summary>
     public CapturedLog Log { get; } = new();
 
+    /// <summary>Services to replace after the server's own registrations (a test's access policy).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
-        builder.UseSetting("Sweeper:Enabled", "false");
+        builder.UseSetting("Storage:Sweeper:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

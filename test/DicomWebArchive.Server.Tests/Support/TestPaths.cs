@@ -2,24 +2,6 @@ namespace DicomWebArchive.Server.Tests.Support;
 
 internal static class TestPaths
 {
-    public static string PydicomData => "/usr/lib/python3/dist-packages/pydicom/data";
-
-    /// <summary>The pydicom corpus; a missing corpus fails the test (test/run.sh installs python3-pydicom).</summary>
-    public static string[] CorpusRoots()
-    {
-        string[] roots = [Path.Combine(PydicomData, "test_files"), Path.Combine(PydicomData, "charset_files")];
-        foreach (var root in roots)
-        {
-            if (!Directory.Exists(root))
-            {
-                Assert.Fail($"The pydicom corpus is missing at {root}: install Debian's python3-pydicom (test/run.sh does).");
-            }
-        }
-        return roots;
-    }
-
-    public static string CorpusFile(string name) => Path.Combine(PydicomData, "test_files", name);
-
     public static string RepositoryRoot
     {
         get

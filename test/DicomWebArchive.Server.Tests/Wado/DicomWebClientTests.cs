@@ -17,7 +17,7 @@ public sealed class DicomWebClientTests
         string modules = NodeTools.Modules("dicomweb-client", "xhr2");
         await using var server = await LoopbackArchive.StartAsync();
         using var client = server.CreateClient();
-        var stored = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(Files.Select(TestPaths.CorpusFile)));
+        var stored = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(Files.Select(PydicomCorpus.File)));
         Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
 
         var (exit, output, errors) = await NodeTools.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "test", "clients", "dicomweb-client.test.js"), server.DicomWebRoot, modules);
@@ -25,12 +25,12 @@ public sealed class DicomWebClientTests
         Assert.That(exit, Is.EqualTo(0), errors);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        var oracle = WadoResponses.PydicomFrames(Files.Select(TestPaths.CorpusFile));
+        var oracle = WadoResponses.PydicomFrames(Files.Select(PydicomCorpus.File));
         Assert.That(root.GetProperty("studies").GetArrayLength(), Is.EqualTo(Files.Length));
         Assert.That(root.GetProperty("metadata").GetArrayLength(), Is.EqualTo(Files.Length));
         foreach (var name in Files)
         {
-            string path = TestPaths.CorpusFile(name);
+            string path = PydicomCorpus.File(name);
             var bytes = await File.ReadAllBytesAsync(path);
             var file = await DicomReader.ReadAsync(new MemoryStream(bytes));
             string sop = file.Dataset.GetAsciiString(DicomTags.SOPInstanceUID)!;

@@ -23,7 +23,7 @@ public sealed class OhifViewerTests
         }
         await using var server = await LoopbackArchive.StartAsync();
         using var client = server.CreateClient();
-        var stored = await StowRequests.PostAsync(client, StowRequests.MultipartFiles([TestPaths.CorpusFile("CT_small.dcm")]));
+        var stored = await StowRequests.PostAsync(client, StowRequests.MultipartFiles([PydicomCorpus.File("CT_small.dcm")]));
         Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
         string screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ohif-ct-small.png");
 

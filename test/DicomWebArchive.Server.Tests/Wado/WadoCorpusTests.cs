@@ -119,7 +119,7 @@ public sealed class WadoCorpusTests
             Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/dicom+json"));
             var actual = JsonNode.Parse(await response.Content.ReadAsStringAsync());
             var expected = JsonNode.Parse("[" + await ExpectedMetadataAsync(stored) + "]");
-            Assert.That(JsonNode.DeepEquals(expected, actual), Is.True, () => $"{stored}: {string.Join("\n", DicomWebArchive.Server.Tests.Wado.JsonDiff.Differences(expected, actual).Take(10))}");
+            Assert.That(JsonNode.DeepEquals(expected, actual), Is.True, () => $"{stored}: {string.Join("\n", DicomWebArchive.Testing.JsonDiff.Differences(expected, actual).Take(10))}");
         }
     }
 

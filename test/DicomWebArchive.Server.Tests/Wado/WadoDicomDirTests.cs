@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
@@ -51,7 +50,7 @@ public sealed class WadoDicomDirTests
     /// <summary>pydicom's 98892001: one CT study of two series, seven files.</summary>
     private static string[] CorpusStudyFiles()
     {
-        var directory = Path.Combine(TestPaths.PydicomData, "test_files", "dicomdirtests", "98892001");
+        var directory = Path.Combine(PydicomCorpus.Root, "test_files", "dicomdirtests", "98892001");
         if (!Directory.Exists(directory))
         {
             Assert.Fail($"{directory} is missing: install Debian's python3-pydicom (test/run.sh does).");
@@ -63,9 +62,9 @@ public sealed class WadoDicomDirTests
     public async Task CorpusStudy_DicomDirTrue_PydicomFindsEveryFileAsStoredAndDcmmkdirAgrees()
     {
         var files = CorpusStudyFiles();
-        string study = Run("/usr/bin/python3", "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).StudyInstanceUID)", files[0]).Stdout.Trim();
+        string study = Run(ExternalTool.DebianPython, "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).StudyInstanceUID)", files[0]).Stdout.Trim();
         var expected = files.ToDictionary(
-            f => Run("/usr/bin/python3", "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).SOPInstanceUID)", f).Stdout.Trim(),
+            f => Run(ExternalTool.DebianPython, "-c", "import sys; from pydicom import dcmread; print(dcmread(sys.argv[1]).SOPInstanceUID)", f).Stdout.Trim(),
             f => { var bytes = File.ReadAllBytes(f); bytes.AsSpan(0, 128).Clear(); return bytes; });
 
         await DownloadAsync($"/dicomweb/studies/{study}?accept=application/zip;transfer-syntax=*&dicomdir=true");
@@ -255,46 +254,23 @@ public sealed class WadoDicomDirTests
             for r in dcmread(sys.argv[1]).DirectoryRecordSequence:
                 print(r.DirectoryRecordType, " ".join(f"{k}={r.get(k, '')}" for k in keys if k in r))
             """;
-        var (exitCode, stdout, stderr) = Run("/usr/bin/python3", "-c", script, dicomDir);
+        var (exitCode, stdout, stderr) = Run(ExternalTool.DebianPython, "-c", script, dicomDir);
         Assert.That(exitCode, Is.Zero, stderr);
         return [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     private static JsonElement Pydicom(string directory)
     {
-        var (exitCode, stdout, stderr) = Run("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Wado", "dicomdir_oracle.py"), directory);
+        var (exitCode, stdout, stderr) = Run(ExternalTool.DebianPython, Path.Combine(AppContext.BaseDirectory, "Wado", "dicomdir_oracle.py"), directory);
         Assert.That(exitCode, Is.Zero, $"dicomdir_oracle.py failed: {stderr}");
         using var json = JsonDocument.Parse(stdout);
         return json.RootElement.Clone();
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(string fileName, params string[] arguments) => RunIn(null, fileName, arguments);
+    private static (int ExitCode, string Stdout, string Stderr) Run(string fileName, params string[] arguments) => ExternalTool.Run(fileName, arguments);
 
-    private static (int ExitCode, string Stdout, string Stderr) RunIn(string? directory, string fileName, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? "" };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Fail($"{fileName} is missing; test/run.sh installs dcmtk and python3-pydicom.");
-            throw;
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout, stderr.Result);
-        }
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunIn(string? directory, string fileName, params string[] arguments) =>
+        ExternalTool.RunIn(directory, fileName, arguments);
 
     private byte[] Image(string sopClass, string modality, string series, int? seriesNumber, int instanceNumber)
     {

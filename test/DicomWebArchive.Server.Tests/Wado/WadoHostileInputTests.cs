@@ -22,7 +22,7 @@ public sealed class WadoHostileInputTests
     {
         _archive = new ArchiveFactory();
         _client = _archive.CreateClient();
-        var result = await StowRequests.PostAsync(_client, StowRequests.MultipartFiles([TestPaths.CorpusFile("CT_small.dcm")]));
+        var result = await StowRequests.PostAsync(_client, StowRequests.MultipartFiles([PydicomCorpus.File("CT_small.dcm")]));
         Assert.That(result.Status, Is.EqualTo(200), result.ToString);
     }
 
@@ -225,7 +225,7 @@ public sealed class WadoHostileInputTests
         {
             await stream.CopyToAsync(content);
         }
-        var expected = await File.ReadAllBytesAsync(TestPaths.CorpusFile("CT_small.dcm"));
+        var expected = await File.ReadAllBytesAsync(PydicomCorpus.File("CT_small.dcm"));
         expected.AsSpan(0, 128).Clear();
         Assert.That(content.ToArray(), Is.EqualTo(expected));
     }
@@ -264,7 +264,7 @@ public sealed class WadoHostileInputTests
     public async Task WadoUri_ApplicationDicom_StoredFile()
     {
         using var response = await _client.GetAsync($"/wado?requestType=WADO&studyUID={Study}&seriesUID={Series}&objectUID={Sop}&contentType=application%2Fdicom");
-        var expected = await File.ReadAllBytesAsync(TestPaths.CorpusFile("CT_small.dcm"));
+        var expected = await File.ReadAllBytesAsync(PydicomCorpus.File("CT_small.dcm"));
         expected.AsSpan(0, 128).Clear();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -55,11 +55,7 @@ public sealed class WadoMutatedInstanceTests
         string synthetic = Directory.CreateTempSubdirectory("dwa-mutate-").FullName;
         try
         {
-            using (var process = Process.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Rendering", "make_synthetic.py"), synthetic]))
-            {
-                await process.WaitForExitAsync();
-                Assert.That(process.ExitCode, Is.Zero, "make_synthetic.py (needs Debian's python3-pydicom and python3-numpy)");
-            }
+            ExternalTool.PythonFile(Path.Combine(AppContext.BaseDirectory, "Rendering", "make_synthetic.py"), synthetic);
             for (int i = 0; i < Seeds.Length; i++)
             {
                 _seeds[Seeds[i]] = await MutatedSeed.LoadAsync(Seeds[i], i, await SeedBytesAsync(Seeds[i], synthetic));
@@ -289,10 +285,10 @@ public sealed class WadoMutatedInstanceTests
         }
         if (name.EndsWith(privateSequence, StringComparison.Ordinal))
         {
-            return await WithPrivateSequenceAsync(await File.ReadAllBytesAsync(TestPaths.CorpusFile(name[..^privateSequence.Length])));
+            return await WithPrivateSequenceAsync(await File.ReadAllBytesAsync(PydicomCorpus.File(name[..^privateSequence.Length])));
         }
-        string path = TestPaths.CorpusFile(name);
-        return await File.ReadAllBytesAsync(File.Exists(path) ? path : Path.Combine(TestPaths.PydicomData, "charset_files", name));
+        bool inTestFiles = File.Exists(Path.Combine(PydicomCorpus.Root, "test_files", name));
+        return await File.ReadAllBytesAsync(PydicomCorpus.PathOf((inTestFiles ? "test_files/" : "charset_files/") + name));
     }
 
     // An implicit VR file given a private sequence of undefined length, holding a nested private sequence.

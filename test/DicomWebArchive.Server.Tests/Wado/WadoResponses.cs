@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -44,21 +43,7 @@ internal static class WadoResponses
     /// <summary>pydicom's frames per file (SHA-256 each), from frames_oracle.py.</summary>
     public static Dictionary<string, JsonElement> PydicomFrames(IEnumerable<string> files)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Wado", "frames_oracle.py"));
-        foreach (var file in files)
-        {
-            start.ArgumentList.Add(file);
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail($"frames_oracle.py failed (exit {process.ExitCode}): {stderr.Result}");
-        }
-        using var json = JsonDocument.Parse(stdout);
+        using var json = JsonDocument.Parse(ExternalTool.PythonFile(Path.Combine(AppContext.BaseDirectory, "Wado", "frames_oracle.py"), [.. files]));
         return json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
     }
 }

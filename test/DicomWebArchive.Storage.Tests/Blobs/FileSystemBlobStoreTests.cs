@@ -18,6 +18,41 @@ public sealed class FileSystemBlobStoreTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
+    [TestCase(0, 10)]
+    [TestCase(1000, 70_000)]
+    [TestCase(299_990, 10)]
+    [TestCase(299_990, 100)]
+    [TestCase(300_000, 10)]
+    public async Task OpenReadAsync_Range_JustThoseBytes(int offset, int length)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(300_000);
+        var key = await WriteAsync(bytes);
+
+        await using var stream = await _store.OpenReadAsync(key, new DicomWebArchive.Dicom.ByteRange(offset, length), CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream!.CopyToAsync(copy);
+
+        Assert.That(copy.ToArray(), Is.EqualTo(bytes.AsSpan(offset, Math.Min(length, bytes.Length - offset)).ToArray()), "the range, ending early with the blob");
+    }
+
+    [Test]
+    public async Task OpenReadAsync_RangeOfMissingBlob_Null() =>
+        Assert.That(await _store.OpenReadAsync(new string('a', 32), new DicomWebArchive.Dicom.ByteRange(0, 10), CancellationToken.None), Is.Null);
+
+    [Test]
+    public async Task GetTierAsync_HotOrCoolFolder_ThatTier()
+    {
+        var hot = await WriteAsync([1, 2, 3]);
+        var cool = await WriteAsync([4, 5, 6]);
+        var coolPath = Path.Combine(_store.CoolRoot, cool[..2], cool[2..4], cool);
+        Directory.CreateDirectory(Path.GetDirectoryName(coolPath)!);
+        File.Move(Path.Combine(_store.HotRoot, cool[..2], cool[2..4], cool), coolPath);
+
+        Assert.That(await _store.GetTierAsync(hot, CancellationToken.None), Is.EqualTo(DicomWebArchive.Core.Blobs.BlobTier.Hot));
+        Assert.That(await _store.GetTierAsync(cool, CancellationToken.None), Is.EqualTo(DicomWebArchive.Core.Blobs.BlobTier.Cool));
+        Assert.That(await _store.GetTierAsync(new string('b', 32), CancellationToken.None), Is.Null);
+    }
+
     [Test]
     public async Task CommitAsync_Written_ReadableAndEqual()
     {

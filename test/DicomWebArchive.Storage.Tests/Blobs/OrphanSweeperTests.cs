@@ -1,3 +1,4 @@
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Storage.Blobs;
 using DicomWebArchive.Storage.Index;
@@ -35,7 +36,7 @@ public sealed class OrphanSweeperTests
         var referencedOld = await WriteAsync();
         var orphanOld = await WriteAsync();
         var orphanYoung = await WriteAsync();
-        await _index.AddInstanceAsync(Records.Instance(1, 1, 1) with { BlobKey = referencedOld }, false, CancellationToken.None);
+        await _index.AddInstanceAsync(IndexRecords.Instance(1, 1, 1) with { BlobKey = referencedOld }, false, ArchiveCaller.System, CancellationToken.None);
         Age(referencedOld, TimeSpan.FromHours(3));
         Age(orphanOld, TimeSpan.FromHours(3));
         var sweeper = new OrphanSweeper(_blobs, _index, TimeSpan.FromHours(1));

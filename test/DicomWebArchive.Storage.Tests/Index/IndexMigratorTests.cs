@@ -82,4 +82,34 @@ public sealed class IndexMigratorTests
         var expected = IndexMigrator.Load(SqliteDialect.Instance).Select(m => m.Version);
         Assert.That(runs.SelectMany(r => r).Order(), Is.EqualTo(expected));
     }
+
+    [Test]
+    public async Task MigrateAsync_IndexOfTheFirstVersion_ExistingInstancesEnterTheChangeLogInStoredOrder()
+    {
+        var database = new SqliteIndexDatabase($"Data Source={_temp.Combine("index.db")}");
+        var first = IndexMigrator.Load(SqliteDialect.Instance)[0];
+        await using (var connection = await database.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync(SqliteDialect.Instance.CreateSchemaVersionTable);
+            await connection.ExecuteAsync(first.Sql());
+            await connection.ExecuteAsync("INSERT INTO schema_version VALUES (1, '0001_initial', 0)");
+            await connection.ExecuteAsync("INSERT INTO study (id, study_instance_uid, created_at, updated_at) VALUES (1, '1.1', 0, 0)");
+            await connection.ExecuteAsync("INSERT INTO series (id, study_id, series_instance_uid, created_at) VALUES (1, 1, '1.1.1', 0)");
+            foreach (var (id, sop) in new[] { (5, "1.1.1.9"), (2, "1.1.1.3"), (7, "1.1.1.1") })
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO instance (id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, size, sha256, blob_key, tier, metadata, created_at) " +
+                    "VALUES (@Id, 1, @Sop, '1.2', '1.2.840.10008.1.2.1', 1, x'00', 'k' || @Id, 'hot', x'00', @Id)", new { Id = id, Sop = sop });
+            }
+        }
+
+        var applied = await IndexMigrator.MigrateAsync(database, CancellationToken.None);
+
+        Assert.That(applied, Does.Contain(2));
+        await using var check = await database.OpenAsync(CancellationToken.None);
+        var instances = (await check.QueryAsync<(string Sop, long Sequence)>("SELECT sop_instance_uid, change_sequence FROM instance ORDER BY id")).ToList();
+        Assert.That(instances.Select(i => i.Sop), Is.EqualTo(new[] { "1.1.1.3", "1.1.1.9", "1.1.1.1" }));
+        Assert.That(instances.Select(i => i.Sequence), Is.EqualTo(new long[] { 1, 2, 3 }), "numbered in the order they were stored");
+        Assert.That(await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM change_log WHERE action = 'create' AND series_instance_uid = '1.1.1'"), Is.EqualTo(3));
+    }
 }

@@ -1,3 +1,4 @@
+using DicomWebArchive.Core;
 using System.Collections.Concurrent;
 using Dapper;
 using DicomWebArchive.Core.Index;
@@ -21,7 +22,7 @@ public sealed partial class SqlIndexStoreTests
             {
                 for (var i = 1; i <= instancesPerSeries; i++)
                 {
-                    work.Add(Records.Instance(st, se, i, se == 2 ? "MR" : "CT", se == 3 ? Records.SecondaryCaptureStorage : Records.CtImageStorage));
+                    work.Add(IndexRecords.Instance(st, se, i, se == 2 ? "MR" : "CT", se == 3 ? IndexRecords.SecondaryCaptureStorage : IndexRecords.CtImageStorage));
                 }
             }
         }
@@ -39,7 +40,7 @@ public sealed partial class SqlIndexStoreTests
             {
                 try
                 {
-                    results.Add((await store.AddInstanceAsync(item, overwrite: false, CancellationToken.None)).Result);
+                    results.Add((await store.AddInstanceAsync(item, overwrite: false, ArchiveCaller.System, CancellationToken.None)).Result);
                 }
                 catch (Exception e)
                 {
@@ -55,11 +56,11 @@ public sealed partial class SqlIndexStoreTests
         Assert.That(results.Count(r => r == AddInstanceResult.AlreadyStored), Is.EqualTo(work.Count));
         for (var st = 1; st <= studies; st++)
         {
-            var study = await _store.GetStudyAsync(Records.Uid("1", st), CancellationToken.None);
+            var study = await _store.GetStudyAsync(IndexRecords.Uid("1", st), StudyAccess.All, CancellationToken.None);
             Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((seriesPerStudy, seriesPerStudy * instancesPerSeries)));
             Assert.That(study.ModalitiesInStudy, Is.EqualTo(new[] { "CT", "MR" }));
-            Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { Records.CtImageStorage, Records.SecondaryCaptureStorage }));
-            var series = await _store.ListSeriesAsync(study.StudyInstanceUid, CancellationToken.None);
+            Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { IndexRecords.CtImageStorage, IndexRecords.SecondaryCaptureStorage }));
+            var series = await _store.ListSeriesAsync(study.StudyInstanceUid, StudyAccess.All, CancellationToken.None);
             Assert.That(series.Select(s => s.NumberOfSeriesRelatedInstances), Is.All.EqualTo(instancesPerSeries));
         }
 

@@ -1,3 +1,4 @@
+using DicomWebArchive.Core;
 using Dapper;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Storage.Index;
@@ -30,15 +31,14 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_New_StoresEveryAttribute()
     {
-        var record = Records.Instance(1, 1, 1);
+        var record = IndexRecords.Instance(1, 1, 1);
 
-        var (result, replaced) = await _store.AddInstanceAsync(record, overwrite: false, CancellationToken.None);
+        var (result, replaced) = await _store.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(AddInstanceResult.Added));
         Assert.That(replaced, Is.Null);
-        var stored = await _store.GetInstanceAsync(record.SopInstanceUid, CancellationToken.None);
-        Assert.That(stored, Is.Not.Null);
-        Assert.That(stored! with { Sha256 = record.Sha256, FrameTable = record.FrameTable, MetadataJson = record.MetadataJson }, Is.EqualTo(record));
+        var stored = (await _store.ListInstancesAsync(Scope(record), StudyAccess.All, CancellationToken.None)).Single();
+        Assert.That(stored with { Sha256 = record.Sha256, FrameTable = record.FrameTable, MetadataJson = record.MetadataJson }, Is.EqualTo(record));
         Assert.That(stored.Sha256, Is.EqualTo(record.Sha256));
         Assert.That(stored.FrameTable, Is.EqualTo(record.FrameTable));
         Assert.That(stored.MetadataJson, Is.EqualTo(record.MetadataJson));
@@ -47,15 +47,15 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_New_NormalizesPatientNameAndWritesAuditRow()
     {
-        var record = Records.Instance(1, 1, 1);
+        var record = IndexRecords.Instance(1, 1, 1);
 
-        await _store.AddInstanceAsync(record, overwrite: false, CancellationToken.None);
+        await _store.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, CancellationToken.None);
 
         await using var connection = new SqliteConnection(_connectionString);
         Assert.That(await connection.ExecuteScalarAsync<string>("SELECT patient_name_normalized FROM study"), Is.EqualTo("MULLER^ZOE"));
         var audit = (await connection.QueryAsync<(string? Actor, string Action, string Study, string Series, string Sop, long At)>(
             "SELECT actor, action, study_instance_uid, series_instance_uid, sop_instance_uid, occurred_at FROM audit")).Single();
-        Assert.That(audit.Actor, Is.Null);
+        Assert.That(audit.Actor, Is.EqualTo("system"));
         Assert.That(audit.Action, Is.EqualTo("store"));
         Assert.That((audit.Study, audit.Series, audit.Sop), Is.EqualTo((record.StudyInstanceUid, record.SeriesInstanceUid, record.SopInstanceUid)));
         Assert.That(DateTimeOffset.FromUnixTimeMilliseconds(audit.At), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
@@ -66,53 +66,55 @@ public sealed partial class SqlIndexStoreTests
     {
         var records = new[]
         {
-            Records.Instance(1, 1, 1, "CT"), Records.Instance(1, 1, 2, "CT"), Records.Instance(1, 1, 3, "CT"),
-            Records.Instance(1, 2, 1, "SR", Records.SecondaryCaptureStorage), Records.Instance(1, 3, 1, "CT"),
-            Records.Instance(1, 4, 1, "MR", Records.MrImageStorage),
-            Records.Instance(2, 1, 1, "MR", Records.MrImageStorage), Records.Instance(2, 1, 2, "MR", Records.MrImageStorage),
+            IndexRecords.Instance(1, 1, 1, "CT"), IndexRecords.Instance(1, 1, 2, "CT"), IndexRecords.Instance(1, 1, 3, "CT"),
+            IndexRecords.Instance(1, 2, 1, "SR", IndexRecords.SecondaryCaptureStorage), IndexRecords.Instance(1, 3, 1, "CT"),
+            IndexRecords.Instance(1, 4, 1, "MR", IndexRecords.MrImageStorage),
+            IndexRecords.Instance(2, 1, 1, "MR", IndexRecords.MrImageStorage), IndexRecords.Instance(2, 1, 2, "MR", IndexRecords.MrImageStorage),
         };
 
         foreach (var record in records)
         {
-            Assert.That((await _store.AddInstanceAsync(record, false, CancellationToken.None)).Result, Is.EqualTo(AddInstanceResult.Added));
+            Assert.That((await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None)).Result, Is.EqualTo(AddInstanceResult.Added));
         }
 
-        var first = await _store.GetStudyAsync(Records.Uid("1", 1), CancellationToken.None);
+        var first = await _store.GetStudyAsync(IndexRecords.Uid("1", 1), StudyAccess.All, CancellationToken.None);
         Assert.That(first!.ModalitiesInStudy, Is.EqualTo(new[] { "CT", "MR", "SR" }));
-        Assert.That(first.SopClassesInStudy, Is.EqualTo(new[] { Records.CtImageStorage, Records.MrImageStorage, Records.SecondaryCaptureStorage }));
+        Assert.That(first.SopClassesInStudy, Is.EqualTo(new[] { IndexRecords.CtImageStorage, IndexRecords.MrImageStorage, IndexRecords.SecondaryCaptureStorage }));
         Assert.That(first.NumberOfStudyRelatedSeries, Is.EqualTo(4));
         Assert.That(first.NumberOfStudyRelatedInstances, Is.EqualTo(6));
-        var second = await _store.GetStudyAsync(Records.Uid("1", 2), CancellationToken.None);
+        var second = await _store.GetStudyAsync(IndexRecords.Uid("1", 2), StudyAccess.All, CancellationToken.None);
         Assert.That(second!.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
         Assert.That((second.NumberOfStudyRelatedSeries, second.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
-        var series = await _store.ListSeriesAsync(Records.Uid("1", 1), CancellationToken.None);
+        var series = await _store.ListSeriesAsync(IndexRecords.Uid("1", 1), StudyAccess.All, CancellationToken.None);
         Assert.That(series.Select(s => (s.SeriesNumber, s.Modality, s.NumberOfSeriesRelatedInstances)),
             Is.EqualTo(new (int?, string?, int)[] { (1, "CT", 3), (2, "SR", 1), (3, "CT", 1), (4, "MR", 1) }));
-        Assert.That(await _store.GetSeriesAsync(Records.Uid("1", 1), records[0].SeriesInstanceUid, CancellationToken.None), Is.Not.Null);
-        Assert.That(await _store.GetSeriesAsync(Records.Uid("1", 2), records[0].SeriesInstanceUid, CancellationToken.None), Is.Null);
-        var instances = await _store.ListInstancesAsync(Records.Uid("1", 1), records[0].SeriesInstanceUid, CancellationToken.None);
+        Assert.That(await _store.GetSeriesAsync(IndexRecords.Uid("1", 1), records[0].SeriesInstanceUid, StudyAccess.All, CancellationToken.None), Is.Not.Null);
+        Assert.That(await _store.GetSeriesAsync(IndexRecords.Uid("1", 2), records[0].SeriesInstanceUid, StudyAccess.All, CancellationToken.None), Is.Null);
+        var instances = await _store.ListInstancesAsync(new InstanceScope(IndexRecords.Uid("1", 1), records[0].SeriesInstanceUid), StudyAccess.All, CancellationToken.None);
         Assert.That(instances.Select(i => i.InstanceNumber), Is.EqualTo(new int?[] { 1, 2, 3 }));
-        Assert.That(await _store.ListInstancesAsync(Records.Uid("1", 1), null, CancellationToken.None), Has.Count.EqualTo(6));
+        Assert.That(await _store.ListInstancesAsync(new InstanceScope(IndexRecords.Uid("1", 1)), StudyAccess.All, CancellationToken.None), Has.Count.EqualTo(6));
     }
 
     [TestCase(true)]
     [TestCase(false)]
     public async Task ListInstanceContentsAsync_StudyOrSeries_SameInstancesInSameOrderAsFullListing(bool wholeStudy)
     {
-        foreach (var record in new[] { Records.Instance(1, 2, 2), Records.Instance(1, 1, 3), Records.Instance(1, 1, 1), Records.Instance(1, 2, 1), Records.Instance(2, 1, 1) })
+        foreach (var record in new[] { IndexRecords.Instance(1, 2, 2), IndexRecords.Instance(1, 1, 3), IndexRecords.Instance(1, 1, 1), IndexRecords.Instance(1, 2, 1), IndexRecords.Instance(2, 1, 1) })
         {
-            await _store.AddInstanceAsync(record, false, CancellationToken.None);
+            await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
         }
-        string study = Records.Uid("1", 1);
-        string? series = wholeStudy ? null : Records.Instance(1, 1, 1).SeriesInstanceUid;
+        string study = IndexRecords.Uid("1", 1);
+        string? series = wholeStudy ? null : IndexRecords.Instance(1, 1, 1).SeriesInstanceUid;
 
-        var contents = await _store.ListInstanceContentsAsync(study, series, CancellationToken.None);
+        var contents = await _store.ListInstanceContentsAsync(new InstanceScope(study, series), StudyAccess.All, CancellationToken.None);
 
-        var full = await _store.ListInstancesAsync(study, series, CancellationToken.None);
+        var full = await _store.ListInstancesAsync(new InstanceScope(study, series), StudyAccess.All, CancellationToken.None);
         Assert.That(contents, Has.Count.EqualTo(wholeStudy ? 4 : 2));
         Assert.That(contents, Is.EqualTo(full.Select(r => r.ToContent())).Using<InstanceContent>(SameContent));
-        Assert.That(await _store.ListInstanceContentsAsync(Records.Uid("1", 9), series, CancellationToken.None), Is.Empty);
+        Assert.That(await _store.ListInstanceContentsAsync(new InstanceScope(IndexRecords.Uid("1", 9), series), StudyAccess.All, CancellationToken.None), Is.Empty);
     }
+
+    private static InstanceScope Scope(InstanceRecord record) => new(record.StudyInstanceUid, record.SeriesInstanceUid, record.SopInstanceUid);
 
     private static bool SameContent(InstanceContent a, InstanceContent b) =>
         (a.StudyInstanceUid, a.SeriesInstanceUid, a.SopInstanceUid, a.TransferSyntaxUid, a.Size, a.BlobKey) ==
@@ -122,11 +124,11 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_SecondInstance_KeepsFirstWritersStudyAttributes()
     {
-        await _store.AddInstanceAsync(Records.Instance(1, 1, 1), false, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 1), false, ArchiveCaller.System, CancellationToken.None);
 
-        await _store.AddInstanceAsync(Records.Instance(1, 1, 2) with { StudyDescription = "OTHER", PatientName = "Other^Name" }, false, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 2) with { StudyDescription = "OTHER", PatientName = "Other^Name" }, false, ArchiveCaller.System, CancellationToken.None);
 
-        var study = await _store.GetStudyAsync(Records.Uid("1", 1), CancellationToken.None);
+        var study = await _store.GetStudyAsync(IndexRecords.Uid("1", 1), StudyAccess.All, CancellationToken.None);
         Assert.That((study!.StudyDescription, study.PatientName), Is.EqualTo(("CT THORAX", "Müller^Zoë")));
         Assert.That(study.NumberOfStudyRelatedInstances, Is.EqualTo(2));
     }
@@ -134,10 +136,10 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_SameSopSameHash_AlreadyStoredAndNothingChanges()
     {
-        var record = Records.Instance(1, 1, 1);
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
 
-        var again = await _store.AddInstanceAsync(record with { BlobKey = new string('0', 32) }, overwrite: true, CancellationToken.None);
+        var again = await _store.AddInstanceAsync(record with { BlobKey = new string('0', 32) }, overwrite: true, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(again, Is.EqualTo((AddInstanceResult.AlreadyStored, (string?)null)));
         Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.BlobKey, Is.EqualTo(record.BlobKey));
@@ -147,11 +149,11 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_SameSopOtherHash_ConflictAndNothingChanges()
     {
-        var record = Records.Instance(1, 1, 1);
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
 
-        var other = Records.Instance(1, 1, 1, content: "b");
-        var result = await _store.AddInstanceAsync(other, overwrite: false, CancellationToken.None);
+        var other = IndexRecords.Instance(1, 1, 1, content: "b");
+        var result = await _store.AddInstanceAsync(other, overwrite: false, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(result, Is.EqualTo((AddInstanceResult.Conflict, (string?)null)));
         var stored = await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None);
@@ -162,69 +164,69 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task AddInstanceAsync_OverwriteSameSeries_ReplacedWithOldKeyAndExactCounts()
     {
-        var record = Records.Instance(1, 1, 1);
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
-        await _store.AddInstanceAsync(Records.Instance(1, 1, 2), false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 2), false, ArchiveCaller.System, CancellationToken.None);
 
-        var other = Records.Instance(1, 1, 1, sopClass: Records.SecondaryCaptureStorage, content: "b");
-        var result = await _store.AddInstanceAsync(other, overwrite: true, CancellationToken.None);
+        var other = IndexRecords.Instance(1, 1, 1, sopClass: IndexRecords.SecondaryCaptureStorage, content: "b");
+        var result = await _store.AddInstanceAsync(other, overwrite: true, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(result, Is.EqualTo((AddInstanceResult.Replaced, (string?)record.BlobKey)));
         Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.BlobKey, Is.EqualTo(other.BlobKey));
         Assert.That(await _store.IsBlobReferencedAsync(record.BlobKey, CancellationToken.None), Is.False);
-        var study = await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None);
+        var study = await _store.GetStudyAsync(record.StudyInstanceUid, StudyAccess.All, CancellationToken.None);
         Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
-        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { Records.CtImageStorage, Records.SecondaryCaptureStorage }));
-        Assert.That((await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, CancellationToken.None))!.NumberOfSeriesRelatedInstances, Is.EqualTo(2));
+        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { IndexRecords.CtImageStorage, IndexRecords.SecondaryCaptureStorage }));
+        Assert.That((await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, StudyAccess.All, CancellationToken.None))!.NumberOfSeriesRelatedInstances, Is.EqualTo(2));
         Assert.That(await AuditCountAsync(), Is.EqualTo(3));
     }
 
     [Test]
     public async Task AddInstanceAsync_OverwriteMovesToOtherStudy_OldStudyAndSeriesRemovedAggregatesExact()
     {
-        var record = Records.Instance(1, 1, 1, "CT");
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
-        await _store.AddInstanceAsync(Records.Instance(2, 1, 1, "MR", Records.MrImageStorage), false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1, "CT");
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(2, 1, 1, "MR", IndexRecords.MrImageStorage), false, ArchiveCaller.System, CancellationToken.None);
 
-        var moved = Records.Instance(2, 1, 1, "MR", Records.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
-        var result = await _store.AddInstanceAsync(moved, overwrite: true, CancellationToken.None);
+        var moved = IndexRecords.Instance(2, 1, 1, "MR", IndexRecords.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
+        var result = await _store.AddInstanceAsync(moved, overwrite: true, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(result, Is.EqualTo((AddInstanceResult.Replaced, (string?)record.BlobKey)));
-        Assert.That(await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None), Is.Null);
-        Assert.That(await _store.ListSeriesAsync(record.StudyInstanceUid, CancellationToken.None), Is.Empty);
-        var study = await _store.GetStudyAsync(moved.StudyInstanceUid, CancellationToken.None);
+        Assert.That(await _store.GetStudyAsync(record.StudyInstanceUid, StudyAccess.All, CancellationToken.None), Is.Null);
+        Assert.That(await _store.ListSeriesAsync(record.StudyInstanceUid, StudyAccess.All, CancellationToken.None), Is.Empty);
+        var study = await _store.GetStudyAsync(moved.StudyInstanceUid, StudyAccess.All, CancellationToken.None);
         Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
         Assert.That(study.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
-        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { Records.MrImageStorage }));
+        Assert.That(study.SopClassesInStudy, Is.EqualTo(new[] { IndexRecords.MrImageStorage }));
         Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.StudyInstanceUid, Is.EqualTo(moved.StudyInstanceUid));
     }
 
     [Test]
     public async Task AddInstanceAsync_OverwriteMovesToOtherSeriesOfSameStudy_ModalitiesFollow()
     {
-        var record = Records.Instance(1, 1, 1, "CT");
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
-        await _store.AddInstanceAsync(Records.Instance(1, 2, 1, "MR", Records.MrImageStorage), false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1, "CT");
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 2, 1, "MR", IndexRecords.MrImageStorage), false, ArchiveCaller.System, CancellationToken.None);
 
-        var moved = Records.Instance(1, 2, 2, "MR", Records.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
-        await _store.AddInstanceAsync(moved, overwrite: true, CancellationToken.None);
+        var moved = IndexRecords.Instance(1, 2, 2, "MR", IndexRecords.MrImageStorage, content: "b") with { SopInstanceUid = record.SopInstanceUid };
+        await _store.AddInstanceAsync(moved, overwrite: true, ArchiveCaller.System, CancellationToken.None);
 
-        var study = await _store.GetStudyAsync(record.StudyInstanceUid, CancellationToken.None);
+        var study = await _store.GetStudyAsync(record.StudyInstanceUid, StudyAccess.All, CancellationToken.None);
         Assert.That((study!.NumberOfStudyRelatedSeries, study.NumberOfStudyRelatedInstances), Is.EqualTo((1, 2)));
         Assert.That(study.ModalitiesInStudy, Is.EqualTo(new[] { "MR" }));
-        Assert.That(await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, CancellationToken.None), Is.Null);
+        Assert.That(await _store.GetSeriesAsync(record.StudyInstanceUid, record.SeriesInstanceUid, StudyAccess.All, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task AddInstanceAsync_SeriesOfAnotherStudy_ConflictAndNothingStored()
     {
-        await _store.AddInstanceAsync(Records.Instance(1, 1, 1), false, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 1), false, ArchiveCaller.System, CancellationToken.None);
 
-        var stray = Records.Instance(2, 1, 2) with { SeriesInstanceUid = Records.Instance(1, 1, 1).SeriesInstanceUid };
-        var result = await _store.AddInstanceAsync(stray, false, CancellationToken.None);
+        var stray = IndexRecords.Instance(2, 1, 2) with { SeriesInstanceUid = IndexRecords.Instance(1, 1, 1).SeriesInstanceUid };
+        var result = await _store.AddInstanceAsync(stray, false, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(result.Result, Is.EqualTo(AddInstanceResult.Conflict));
-        Assert.That(await _store.GetStudyAsync(stray.StudyInstanceUid, CancellationToken.None), Is.Null);
+        Assert.That(await _store.GetStudyAsync(stray.StudyInstanceUid, StudyAccess.All, CancellationToken.None), Is.Null);
         Assert.That(await _store.FindInstanceAsync(stray.SopInstanceUid, CancellationToken.None), Is.Null);
     }
 
@@ -235,8 +237,8 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task FindInstanceAsync_Stored_ReturnsLocation()
     {
-        var record = Records.Instance(1, 1, 1);
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
 
         var found = await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None);
 
@@ -250,8 +252,8 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task IsBlobReferencedAsync_StoredAndUnknownKeys_TrueThenFalse()
     {
-        var record = Records.Instance(1, 1, 1);
-        await _store.AddInstanceAsync(record, false, CancellationToken.None);
+        var record = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
 
         Assert.That(await _store.IsBlobReferencedAsync(record.BlobKey, CancellationToken.None), Is.True);
         Assert.That(await _store.IsBlobReferencedAsync(new string('f', 32), CancellationToken.None), Is.False);

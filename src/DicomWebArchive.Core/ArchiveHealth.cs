@@ -1,0 +1,12 @@
+using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Index;
+
+namespace DicomWebArchive.Core;
+
+/// <summary>Whether the parts the archive stands on answer: the index and the blob store.</summary>
+public sealed class ArchiveHealth(IIndexStore index, IBlobStore blobs)
+{
+    public Task<bool> IsIndexHealthyAsync(CancellationToken cancellationToken) => index.IsHealthyAsync(cancellationToken);
+
+    public Task<bool> IsBlobStoreHealthyAsync(CancellationToken cancellationToken) => blobs.IsHealthyAsync(cancellationToken);
+}

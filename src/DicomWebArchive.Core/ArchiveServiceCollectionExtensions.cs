@@ -1,0 +1,26 @@
+using DicomWebArchive.Core.Query;
+using DicomWebArchive.Core.Rendering;
+using DicomWebArchive.Core.Retrieve;
+using DicomWebArchive.Core.Store;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DicomWebArchive.Core;
+
+public static class ArchiveServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the archive's operations, each taking an <see cref="ArchiveCaller"/>: store, search, retrieve, metadata
+    /// and render. They need an <see cref="Blobs.IBlobStore"/> and the index (the Storage project registers both).
+    /// </summary>
+    public static IServiceCollection AddArchiveServices(this IServiceCollection services)
+    {
+        services.AddArchiveOptions<StoreOptions>();
+        services.AddSingleton<StoreService>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton<RetrieveService>();
+        services.AddSingleton<MetadataService>();
+        services.AddSingleton<RenderService>();
+        services.AddSingleton<ArchiveHealth>();
+        return services;
+    }
+}

@@ -1,0 +1,145 @@
+using System.IO.Pipelines;
+using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Index;
+using DicomWebArchive.Dicom;
+
+namespace DicomWebArchive.Core.Retrieve;
+
+/// <summary>
+/// Retrieves stored instances, their frames and bulk data for a caller. Lookups go through the index with the caller's
+/// access applied in the query; bytes come from the blob store, as stored or converted from a native syntax.
+/// </summary>
+public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
+{
+    private static readonly DicomReaderOptions HeaderOptions = new() { PixelData = PixelDataHandling.Stop };
+    private static readonly DicomReaderOptions WholeOptions = new() { PixelData = PixelDataHandling.Scan };
+    private static readonly DicomReaderOptions InflatedOptions = new() { PixelData = PixelDataHandling.Load, MaxInlineValueLength = int.MaxValue };
+
+    /// <summary>The instances <paramref name="scope"/> names that the caller may see, in index order; empty when none.</summary>
+    public Task<IReadOnlyList<InstanceContent>> FindAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return index.ListInstanceContentsAsync(scope, caller.Access, cancellationToken);
+    }
+
+    /// <summary>As <see cref="FindAsync"/>, with every indexed attribute (what a DICOMDIR's records need).</summary>
+    public Task<IReadOnlyList<InstanceRecord>> FindRecordsAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+    }
+
+    /// <summary>The one instance <paramref name="scope"/> names, when the caller may see it.</summary>
+    public async Task<InstanceRecord?> FindInstanceAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!scope.IsInstance)
+        {
+            throw new ArgumentException("The scope must name an instance.", nameof(scope));
+        }
+        var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The pixel data of the instance <paramref name="scope"/> names, when the caller may see it.</summary>
+    public async Task<InstancePixels?> FindPixelsAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken) =>
+        await FindInstanceAsync(caller, scope, cancellationToken).ConfigureAwait(false) is { } instance ? new InstancePixels(instance, blobs) : null;
+
+    /// <summary>
+    /// The binary value a BulkDataURI names (other than Pixel Data, which <see cref="FindPixelsAsync"/> serves), found
+    /// by reading the stored header; such values are small and rare, so one header parse per request is fine. Null when
+    /// the instance has no such binary value.
+    /// </summary>
+    public async Task<StoredValue?> FindBulkDataAsync(InstanceRecord instance, BulkDataPath path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(path);
+        var stored = TransferSyntax.Lookup(instance.TransferSyntaxUid);
+        // Values after Pixel Data (trailing padding) and Pixel Data itself need a read past it.
+        bool pastPixelData = (path.Steps.Count > 0 ? path.Steps[0].SequenceTag : path.Tag).Value >= DicomTags.FloatPixelData.Value;
+        var options = stored.IsDeflated ? InflatedOptions : pastPixelData ? WholeOptions : HeaderOptions;
+        var blob = await OpenAsync(instance.BlobKey, cancellationToken).ConfigureAwait(false);
+        await using (blob.ConfigureAwait(false))
+        {
+            DicomFile file;
+            try
+            {
+                file = await DicomReader.ReadAsync(blob, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DicomFormatException)
+            {
+                // The blob was parsed at ingest; a failure here means the path ran into something the archive cannot serve.
+                return null;
+            }
+            var element = path.Find(file.Dataset);
+            if (element is null || element.Items is not null)
+            {
+                return null;
+            }
+            if (element.Fragments is { } fragments && !stored.IsDeflated)
+            {
+                return new StoredValue(blobs, instance.BlobKey, [.. fragments], 1);
+            }
+            if (element.IsValueLoaded)
+            {
+                return new StoredValue(element.Value);
+            }
+            int swap = stored.IsBigEndian ? InstanceTranscoder.SwapUnit(element, instance.BitsAllocated ?? 16) : 1;
+            return new StoredValue(blobs, instance.BlobKey, [new ByteRange(element.ValueOffset, element.ValueLength)], swap);
+        }
+    }
+
+    /// <summary>The instance's stored bytes as they are (the preamble was zeroed at ingest), or converted from a native syntax.</summary>
+    public async Task WriteAsync(InstanceContent instance, TransferSyntax target, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(target);
+        var stored = TransferSyntax.Lookup(instance.TransferSyntaxUid);
+        var blob = await OpenAsync(instance.BlobKey, cancellationToken).ConfigureAwait(false);
+        await using (blob.ConfigureAwait(false))
+        {
+            if (target == stored)
+            {
+                await blob.CopyToAsync(output, 128 * 1024, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await InstanceTranscoder.WriteAsync(blob, stored, target, output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="WriteAsync(InstanceContent, TransferSyntax, Stream, CancellationToken)"/>, stored bytes read straight into the pipe's buffers.</summary>
+    public async Task WriteAsync(InstanceContent instance, TransferSyntax target, PipeWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(output);
+        if (target != TransferSyntax.Lookup(instance.TransferSyntaxUid))
+        {
+            await WriteAsync(instance, target, output.AsStream(leaveOpen: true), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var blob = await OpenAsync(instance.BlobKey, cancellationToken).ConfigureAwait(false);
+        await using (blob.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                int read = await blob.ReadAsync(output.GetMemory(256 * 1024), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                output.Advance(read);
+                if (!output.CanGetUnflushedBytes || output.UnflushedBytes >= 1024 * 1024)
+                {
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Stream> OpenAsync(string blobKey, CancellationToken cancellationToken) =>
+        await blobs.OpenReadAsync(blobKey, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("The blob of a stored instance is missing from the blob store.");
+}

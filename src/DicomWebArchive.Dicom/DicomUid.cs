@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace DicomWebArchive.Dicom;
+
+/// <summary>
+/// Unique identifiers (PS3.5 §9): the one check of their syntax every front end uses, and the UIDs DicomWebArchive
+/// makes itself, on the 2.25 arc whose components are UUIDs written as decimal integers (PS3.5 Annex B.2).
+/// </summary>
+public static class DicomUid
+{
+    public const int MaxLength = 64;
+
+    /// <summary>
+    /// PS3.5 §9.1: at most 64 characters, dot-separated components of digits, no empty component and no leading zero
+    /// except the single digit "0". UIDs reach URLs and log lines, so letters, slashes, "..", spaces and padding are
+    /// refused by construction.
+    /// </summary>
+    public static bool IsValid(ReadOnlySpan<char> uid)
+    {
+        if (uid.IsEmpty || uid.Length > MaxLength)
+        {
+            return false;
+        }
+        int componentStart = 0;
+        for (int i = 0; i <= uid.Length; i++)
+        {
+            if (i == uid.Length || uid[i] == '.')
+            {
+                int length = i - componentStart;
+                if (length == 0 || (length > 1 && uid[componentStart] == '0'))
+                {
+                    return false;
+                }
+                componentStart = i + 1;
+            }
+            else if (!char.IsAsciiDigit(uid[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A fresh UID from a random (version 4) UUID; at most 44 characters, well under the 64 allowed.</summary>
+    public static string Generate() => FromGuid(Guid.NewGuid());
+
+    /// <summary>The 2.25 UID of a UUID: "2.25." followed by the UUID's 128 bits as an unsigned decimal integer.</summary>
+    public static string FromGuid(Guid guid)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        guid.TryWriteBytes(bytes, bigEndian: true, out _);
+        return "2.25." + new BigInteger(bytes, isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
+    }
+}

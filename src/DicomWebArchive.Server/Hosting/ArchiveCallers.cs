@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using DicomWebArchive.Core;
+
+namespace DicomWebArchive.Server.Hosting;
+
+/// <summary>Which studies the user of a request may see; the default lets everyone see everything.</summary>
+internal interface IStudyAccessPolicy
+{
+    StudyAccess For(HttpContext context);
+}
+
+internal sealed class AllStudies : IStudyAccessPolicy
+{
+    public StudyAccess For(HttpContext context) => StudyAccess.All;
+}
+
+/// <summary>
+/// Makes the <see cref="ArchiveCaller"/> of each request once, before any endpoint runs, from the authenticated user,
+/// the connection and the access policy; endpoints pass it to every Core operation.
+/// </summary>
+internal static class ArchiveCallers
+{
+    /// <summary>A request's own correlation id, when the client (a gateway, a load balancer) sends one.</summary>
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    public static IApplicationBuilder UseArchiveCaller(this IApplicationBuilder app) => app.UseMiddleware<Middleware>();
+
+    /// <summary>The caller of this request, made by <see cref="UseArchiveCaller"/>.</summary>
+    public static ArchiveCaller Caller(this HttpContext context) =>
+        context.Features.Get<ArchiveCaller>() ?? throw new InvalidOperationException("The archive caller is made by UseArchiveCaller, which must run first.");
+
+    private sealed class Middleware(RequestDelegate next, IStudyAccessPolicy policy)
+    {
+        public Task InvokeAsync(HttpContext context)
+        {
+            context.Features.Set(Create(context, policy.For(context)));
+            return next(context);
+        }
+    }
+
+    private static ArchiveCaller Create(HttpContext context, StudyAccess access)
+    {
+        var user = context.User;
+        string? correlation = context.Request.Headers[CorrelationHeader] is [{ Length: > 0 and <= 128 } sent] && sent.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? sent
+            : context.TraceIdentifier;
+        return new ArchiveCaller
+        {
+            Subject = user.Identity?.IsAuthenticated == true ? user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier) : null,
+            Name = user.Identity?.IsAuthenticated == true ? user.FindFirstValue("name") ?? user.Identity.Name : null,
+            ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
+            CorrelationId = correlation,
+            Access = access,
+        };
+    }
+}
