@@ -12,6 +12,9 @@ internal sealed partial class DicomDatasetReader
         public DicomVR VR;
         public uint Length;
         public int HeaderLength;
+
+        // SQ from the private dictionary: a sequence only if the value starts with an item.
+        public bool MaybeSequence;
     }
 
     /// <summary>Parses the header at the current position (8 bytes are there); false when it needs 12.</summary>
@@ -31,8 +34,7 @@ internal sealed partial class DicomDatasetReader
         }
         if (frame.Implicit)
         {
-            header.VR = ImplicitVR(tag, frame);
-            header.Length = buffer.ReadUInt32(4, bigEndian);
+            ReadImplicitHeader(frame, ref header);
             return true;
         }
         if (DicomVRExtensions.TryParse(buffer[4], buffer[5], out var vr))
@@ -52,8 +54,7 @@ internal sealed partial class DicomDatasetReader
         else
         {
             // No VR where one belongs: a writer slipped an implicit VR element into an explicit data set.
-            header.VR = ImplicitVR(tag, frame);
-            header.Length = buffer.ReadUInt32(4, bigEndian);
+            ReadImplicitHeader(frame, ref header);
             return true;
         }
         if (buffer.Available < 12)
@@ -66,7 +67,7 @@ internal sealed partial class DicomDatasetReader
     }
 
     /// <summary>Completes an element without waiting for input; false (nothing consumed) when that needs the stream.</summary>
-    private bool TryReadValue(Frame frame, in ElementHeader header)
+    private bool TryReadValue(Frame frame, ref ElementHeader header)
     {
         uint tag = header.Tag;
         uint length = header.Length;
@@ -97,13 +98,13 @@ internal sealed partial class DicomDatasetReader
         {
             DicomReaderThrow.Element($"Value length {length} runs past the end of the enclosing item", tag, header.Start);
         }
-        if (vr == DicomVR.SQ)
+        if (vr == DicomVR.SQ && !header.MaybeSequence)
         {
             _buffer.Advance(header.HeaderLength);
             PushSequence(tag, vr, valueOffset, length, frame.Implicit, frame.BigEndian);
             return true;
         }
-        if (vr == DicomVR.UN && length >= 8 && IsSequenceInDictionary(tag))
+        if (MayHoldSequence(header))
         {
             if (_buffer.Available < header.HeaderLength + 8)
             {
@@ -112,9 +113,12 @@ internal sealed partial class DicomDatasetReader
             if (StartsWithItem(header.HeaderLength))
             {
                 _buffer.Advance(header.HeaderLength);
-                PushSequence(tag, vr, valueOffset, length, implicitVR: true, bigEndian: false);
+                PushSequenceFound(frame, header, valueOffset);
                 return true;
             }
+            // Not a sequence after all: the bytes are kept, as UN (a private SQ's VR was only the dictionary's guess).
+            header.VR = DicomVR.UN;
+            header.MaybeSequence = false;
         }
         if (length > (uint)_options.MaxInlineValueLength || IsTopLevelPixelData(tag) || _buffer.Available - header.HeaderLength < (int)length)
         {
@@ -135,14 +139,15 @@ internal sealed partial class DicomDatasetReader
             await ReadEncapsulatedAsync(frame, header.Tag, header.VR, valueOffset).ConfigureAwait(false);
             return;
         }
-        if (header.VR == DicomVR.UN && header.Length >= 8 && IsSequenceInDictionary(header.Tag))
+        if (MayHoldSequence(header))
         {
             await buffer.EnsureAsync(8, _cancellationToken).ConfigureAwait(false);
             if (StartsWithItem(0))
             {
-                PushSequence(header.Tag, header.VR, valueOffset, header.Length, implicitVR: true, bigEndian: false);
+                PushSequenceFound(frame, header, valueOffset);
                 return;
             }
+            header.VR = DicomVR.UN;
         }
         if (IsTopLevelPixelData(header.Tag))
         {
@@ -173,22 +178,28 @@ internal sealed partial class DicomDatasetReader
         {
             NoteMeta(frame, tag, value.Span, valueOffset + header.Length);
         }
-        if (value.Length >= 2 && (tag == 0x00280100 || tag == 0x00280103))
+        if (value.Length >= 2 && tag == 0x00280103)
         {
-            ushort number = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
-            if (tag == 0x00280100)
-            {
-                frame.BitsAllocated = number;
-            }
-            else
-            {
-                frame.PixelRepresentation = number;
-            }
+            frame.PixelRepresentation = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
+        }
+        else if (IsPrivateCreatorTag(tag))
+        {
+            NotePrivateCreator(frame, tag, value.Span);
         }
     }
 
-    // A sequence that lost its VR on the way (a public SQ attribute sent as UN): its items are implicit
-    // VR little endian (PS3.5 §6.2.2). Read as one when it starts with an item, else kept as bytes.
+    // A sequence that lost its VR on the way (a public SQ attribute sent as UN), or a private element the
+    // private dictionary calls SQ: read as a sequence when the value starts with an item, else kept as bytes.
+    private static bool MayHoldSequence(in ElementHeader header) =>
+        header.MaybeSequence || (header.VR == DicomVR.UN && header.Length >= 8 && IsSequenceInDictionary(header.Tag));
+
+    // Items of UN are implicit VR little endian (PS3.5 §6.2.2); those of a private SQ are encoded like their data set.
+    private void PushSequenceFound(Frame frame, in ElementHeader header, long valueOffset)
+    {
+        bool implicitItems = frame.Implicit || header.VR == DicomVR.UN;
+        PushSequence(header.Tag, header.VR, valueOffset, header.Length, implicitItems, !implicitItems && frame.BigEndian);
+    }
+
     private static bool IsSequenceInDictionary(uint tag) =>
         ((tag >> 16) & 1) == 0 && DicomDictionary.TryGetEntry(new DicomTag(tag), out var entry) && entry.VR == DicomVR.SQ;
 

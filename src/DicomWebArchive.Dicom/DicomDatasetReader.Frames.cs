@@ -15,10 +15,13 @@ internal sealed partial class DicomDatasetReader
         public bool BigEndian;
         public uint LastTag;
         public bool Unsorted;
-        public ushort BitsAllocated;
         public ushort PixelRepresentation;
         public long MetaEnd;
         public bool MetaIsDeflated;
+
+        // Data set and item frames: the private dictionary's number for each block's creator (-1 when
+        // not listed), keyed by (group << 8) | block; created on the first Private Creator.
+        public Dictionary<uint, int>? PrivateCreators;
 
         // Sequence frames: the element being built.
         public uint Tag;
@@ -40,9 +43,10 @@ internal sealed partial class DicomDatasetReader
         frame.BigEndian = bigEndian;
         frame.LastTag = 0;
         frame.Unsorted = false;
-        // An item inherits the pixel description of its data set until it declares its own.
-        frame.BitsAllocated = parent?.BitsAllocated ?? 0;
+        // An item inherits the pixel description of its data set until it declares its own, but not its
+        // private blocks: a creator reserves its block in its own data set or item only (PS3.5 §7.8.1).
         frame.PixelRepresentation = parent?.PixelRepresentation ?? 0;
+        frame.PrivateCreators?.Clear();
         frame.MetaEnd = -1;
         frame.MetaIsDeflated = false;
         return frame;

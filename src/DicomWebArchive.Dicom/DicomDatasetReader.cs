@@ -11,6 +11,7 @@ internal sealed partial class DicomDatasetReader
     private const uint ItemTag = 0xFFFEE000;
     private const uint ItemDelimitationTag = 0xFFFEE00D;
     private const uint SequenceDelimitationTag = 0xFFFEE0DD;
+    private const uint PixelDataTag = 0x7FE00010;
 
     private readonly DicomReaderBuffer _buffer;
     private readonly DicomReaderOptions _options;
@@ -40,12 +41,13 @@ internal sealed partial class DicomDatasetReader
                 continue;
             }
             // An input with huge data sets must not keep its lists alive forever.
-            if (frame.Elements.Capacity > 4096 || frame.Items.Capacity > 4096)
+            if (frame.Elements.Capacity > 4096 || frame.Items.Capacity > 4096 || frame.PrivateCreators?.EnsureCapacity(0) > 4096)
             {
                 return;
             }
             frame.Elements.Clear();
             frame.Items.Clear();
+            frame.PrivateCreators?.Clear();
         }
         s_cachedFrames = _frames;
     }
@@ -123,7 +125,7 @@ internal sealed partial class DicomDatasetReader
                 TryReadHeader(frame, out header);
             }
             // Most elements are complete in the buffer: no await, no state machine on that path.
-            if (!TryReadValue(frame, header))
+            if (!TryReadValue(frame, ref header))
             {
                 await ReadValueAsync(frame, header).ConfigureAwait(false);
             }
@@ -179,13 +181,30 @@ internal sealed partial class DicomDatasetReader
         DicomReaderThrow.Element(tag == ItemTag ? "Item outside a sequence" : "Delimiter where a data element belongs", tag, start);
     }
 
-    private DicomVR ImplicitVR(uint tag, Frame frame)
+    /// <summary>Completes the header of an element that has no VR on the wire: its 32-bit length, then the VR the dictionaries give.</summary>
+    private void ReadImplicitHeader(Frame frame, ref ElementHeader header)
     {
-        if (_readingMeta && tag >> 16 == 0x0002 && DicomDictionary.TryGetEntry(new DicomTag(tag), out var meta))
+        uint tag = header.Tag;
+        uint length = _buffer.ReadUInt32(4, frame.BigEndian);
+        header.Length = length;
+        var key = new DicomTag(tag);
+        if (_readingMeta && tag >> 16 == 0x0002 && DicomDictionary.TryGetEntry(key, out var meta))
         {
-            return meta.VR;
+            header.VR = meta.VR;
         }
-        return DicomDictionary.GetImplicitVR(new DicomTag(tag), frame.BitsAllocated, frame.PixelRepresentation);
+        else if (key.IsPrivate && key.Element >= 0x1000)
+        {
+            header.VR = PrivateVR(frame, tag, length, out header.MaybeSequence);
+        }
+        else if (tag == PixelDataTag && length == UndefinedLength)
+        {
+            // Encapsulated Pixel Data is OB (PS3.5 A.4), also in a data set that leaves out the VRs its transfer syntax promises.
+            header.VR = DicomVR.OB;
+        }
+        else
+        {
+            header.VR = DicomDictionary.GetImplicitVR(key, frame.PixelRepresentation);
+        }
     }
 
     private bool ContinueMeta(Frame root)

@@ -44,10 +44,11 @@ public static partial class DicomDictionary
 
     /// <summary>
     /// The VR of an element whose encoding does not carry one (implicit VR). Group lengths are UL,
-    /// private creators LO, other private and unknown tags UN. "US or SS" follows Pixel Representation,
-    /// Pixel Data "OB or OW" follows Bits Allocated (OB up to 8 bits), other alternatives take the entry default.
+    /// private creators LO, other private and unknown tags UN (the reader consults the private dictionary,
+    /// which needs the creator). "US or SS" follows Pixel Representation; other alternatives take the
+    /// entry default, so Pixel Data is OW whatever Bits Allocated (PS3.5 A.1).
     /// </summary>
-    public static DicomVR GetImplicitVR(DicomTag tag, int bitsAllocated = 0, int pixelRepresentation = 0)
+    public static DicomVR GetImplicitVR(DicomTag tag, int pixelRepresentation = 0)
     {
         if (tag.IsGroupLength)
         {
@@ -68,10 +69,6 @@ public static partial class DicomDictionary
         if (entry.VR == DicomVR.US && pixelRepresentation == 1 && entry.Allows(DicomVR.SS))
         {
             return DicomVR.SS;
-        }
-        if (tag == DicomTags.PixelData && bitsAllocated is > 0 and <= 8)
-        {
-            return DicomVR.OB;
         }
         return entry.VR;
     }

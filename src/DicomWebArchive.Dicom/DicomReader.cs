@@ -18,7 +18,10 @@ public static partial class DicomReader
     /// offset table, fragments and the sequence delimiter. Undefined-length sequences and encapsulated
     /// Pixel Data report the bytes they span, delimiter included. A stream without meta group has its
     /// encoding guessed from the first element. <see cref="DicomFile.BytesRead"/> counts the bytes
-    /// taken from the stream, read-ahead included.
+    /// taken from the stream, read-ahead included. An element without a VR on the wire (implicit VR) takes
+    /// the data dictionary's; a private one the private dictionary's under the creator that reserved its
+    /// block earlier in the same data set or item, else UN (also where its value cannot be of that VR);
+    /// native Pixel Data is OW, encapsulated Pixel Data OB.
     /// </remarks>
     /// <exception cref="DicomFormatException">The input is not valid DICOM.</exception>
     public static async ValueTask<DicomFile> ReadAsync(Stream stream, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)

@@ -208,6 +208,21 @@ public sealed class DicomJsonWriterTests
             Is.EqualTo("""{"00090010":{"vr":"LO","Value":["ACME"]},"00091001":{"vr":"UN","InlineBinary":"AQI="},"00280010":{"vr":"US","Value":[512]}}"""));
 
     [Test]
+    public async Task Serialize_ImplicitPrivateOB_InlineBelowThresholdBulkDataAbove()
+    {
+        var file = await DicomReader.ReadAsync(new MemoryStream(SiemensImplicit.Create()));
+        var inline = JsonDocument.Parse(DicomJsonWriter.Serialize(file.Dataset)).RootElement.GetProperty("00291010");
+        var bulk = JsonDocument.Parse(DicomJsonWriter.Serialize(file.Dataset, new DicomJsonOptions { BulkDataThreshold = 16, BulkDataUri = r => $"bulkdata/{r}" }))
+            .RootElement.GetProperty("00291010");
+        Assert.Multiple(() =>
+        {
+            Assert.That(inline.GetProperty("vr").GetString(), Is.EqualTo("OB"));
+            Assert.That(inline.GetProperty("InlineBinary").GetBytesFromBase64(), Is.EqualTo(SiemensImplicit.CsaHeader));
+            Assert.That(bulk.GetRawText(), Is.EqualTo("""{"vr":"OB","BulkDataURI":"bulkdata/00291010"}"""));
+        });
+    }
+
+    [Test]
     public void Serialize_UnsortedHandBuiltDataSet_WritesKeysAscending() =>
         Assert.That(Json(TestData.Text(0x00100020, DicomVR.LO, "B"), TestData.Text(0x00100010, DicomVR.PN, "A")),
             Is.EqualTo("""{"00100010":{"vr":"PN","Value":[{"Alphabetic":"A"}]},"00100020":{"vr":"LO","Value":["B"]}}"""));

@@ -71,10 +71,11 @@ internal static class OracleNormalisation
     }
 
     /// <summary>
-    /// Where we wrote a private element as UN (implicit VR, no private dictionary) and the toolkit knew a VR,
-    /// accept ours only when the toolkit's values encode back to exactly our bytes.
+    /// pydicom replaces the UN that an explicit VR file states for a private element with its private
+    /// dictionary's VR (<c>config.replace_un_with_known_vr</c>); dcmtk keeps the file's UN, and so do we.
+    /// Accept our UN only when pydicom's values encode back to exactly our bytes.
     /// </summary>
-    public static void AcceptUnknownPrivateVRs(JsonNode? theirs, JsonNode? ours)
+    public static void PydicomPrivateUN(JsonNode? theirs, JsonNode? ours)
     {
         if (theirs is not JsonObject their || ours is not JsonObject our)
         {
@@ -90,7 +91,7 @@ internal static class OracleNormalisation
             {
                 for (int i = 0; i < Math.Min(theirItems.Count, ourItems.Count); i++)
                 {
-                    AcceptUnknownPrivateVRs(theirItems[i], ourItems[i]);
+                    PydicomPrivateUN(theirItems[i], ourItems[i]);
                 }
                 continue;
             }
