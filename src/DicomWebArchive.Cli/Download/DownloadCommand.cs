@@ -46,6 +46,7 @@ internal sealed class DownloadCommand : AsyncCommand<DownloadSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, DownloadSettings settings, CancellationToken cancellationToken)
     {
         using var client = new DicomWebClient(settings, settings.Parallel);
+        await client.CheckAsync(cancellationToken).ConfigureAwait(false);
         var instances = await ListAsync(client, settings, cancellationToken).ConfigureAwait(false);
         if (instances.Count == 0)
         {

@@ -105,6 +105,7 @@ internal sealed class QueryCommand : AsyncCommand<QuerySettings>
     public override async Task<int> ExecuteAsync(CommandContext context, QuerySettings settings, CancellationToken cancellationToken)
     {
         using var client = new DicomWebClient(settings, 1);
+        await client.CheckAsync(cancellationToken).ConfigureAwait(false);
         using var response = await client.GetAsync(Path(settings), DicomWebClient.DicomJson, cancellationToken, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
         foreach (var warning in response.Headers.TryGetValues("Warning", out var values) ? values : [])
         {
