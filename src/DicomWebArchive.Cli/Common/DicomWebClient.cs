@@ -93,6 +93,7 @@ internal sealed class DicomWebClient : IDisposable
         }
     }
 
+    /// <summary>"cannot reach" for a connection that could not be made or was lost; the cause itself for anything else.</summary>
     public CliException Unreachable(Exception ex)
     {
         var cause = ex;
@@ -100,8 +101,15 @@ internal sealed class DicomWebClient : IDisposable
         {
             cause = cause.InnerException;
         }
-        string reason = ex is TaskCanceledException ? "no answer in time" : cause.Message;
-        return new CliException($"cannot reach {Root}: {reason}", ex);
+        if (ex is TaskCanceledException)
+        {
+            return new CliException($"no answer from {Root} in time", ex);
+        }
+        bool connection = cause is SocketException || ex is HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ResponseEnded,
+        };
+        return new CliException(connection ? $"cannot reach {Root}: {cause.Message}" : $"request to {Root} failed: {cause.Message}", ex);
     }
 
     /// <summary>The one-line explanation of a failure status, with the server's own words when it sent some.</summary>

@@ -73,7 +73,12 @@ internal static class CorpusScanner
             {
                 return await ScanZipAsync(path, cancellationToken).ConfigureAwait(false);
             }
-            long length = new FileInfo(path).Length;
+            // The length of what is read, not of a symbolic link to it.
+            long length;
+            using (var file = File.OpenRead(path))
+            {
+                length = file.Length;
+            }
             return [await InspectAsync(path, null, length, () => File.OpenRead(path), cancellationToken).ConfigureAwait(false)];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)

@@ -82,10 +82,11 @@ public sealed class UploadCommandTests
     {
         string folder = Path.Combine(_work, "conflict");
         Directory.CreateDirectory(folder);
-        byte[] original = await File.ReadAllBytesAsync(TestPaths.CorpusFile("MR_small_implicit.dcm"));
+        // A file whose SOP Instance UID no other test of this fixture stores (MR_small's variants share theirs).
+        byte[] original = await File.ReadAllBytesAsync(TestPaths.CorpusFile("JPEG2000.dcm"));
         await File.WriteAllBytesAsync(Path.Combine(folder, "original.dcm"), original);
         Assert.That((await CliRun.RunAsync(_work, "upload", _server.DicomWebRoot, "conflict/original.dcm")).ExitCode, Is.Zero);
-        original[^1] ^= 0xFF;
+        original[^200] ^= 0xFF; // inside the codestream, before the sequence delimiter
         await File.WriteAllBytesAsync(Path.Combine(folder, "changed.dcm"), original);
 
         var result = await CliRun.RunAsync(_work, "upload", _server.DicomWebRoot, "conflict/changed.dcm");
@@ -119,6 +120,19 @@ public sealed class UploadCommandTests
             Assert.That(Corpus.Count(second.Output, "stored"), Is.EqualTo(12));
             Assert.That(first.Output, Does.Match(@"12 instances answered, [0-9.]+ MB in [0-9.]+ s: [0-9.]+ instances/s, [0-9.]+ MB/s"));
         });
+    }
+
+    [Test]
+    public async Task Upload_SymbolicLinkToAFile_SendsTheWholeTarget()
+    {
+        string folder = Path.Combine(_work, "links");
+        Directory.CreateDirectory(folder);
+        File.CreateSymbolicLink(Path.Combine(folder, "ct.dcm"), TestPaths.CorpusFile("CT_small.dcm"));
+
+        var result = await CliRun.RunAsync(_work, "upload", _server.DicomWebRoot, "links");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Corpus.Count(result.Output, "stored"), Is.EqualTo(1));
     }
 
     private async Task<int> InstanceCountAsync(string study)
