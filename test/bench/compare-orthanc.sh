@@ -5,8 +5,8 @@
 # every instance durable before answering, as both do here (ours fsyncs each blob and commits SQLite with
 # synchronous=FULL; Orthanc runs with SyncStorageArea).
 #
-#   test/bench/compare-orthanc.sh                 # 300 CT 512x512 16-bit instances (3 series of 100)
-#   COUNT=500 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
+#   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
+#   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
 #
 # The client asks for gzip/deflate/br as a browser running OHIF does; Orthanc then compresses frames and metadata.
 # Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there),
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-COUNT=${COUNT:-300}
+COUNT=${COUNT:-1000}
 PARALLEL=${PARALLEL:-4}
 BATCH=${BATCH:-10}
 REPEAT=${REPEAT:-20}

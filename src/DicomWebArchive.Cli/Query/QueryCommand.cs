@@ -171,7 +171,15 @@ internal sealed class QueryCommand : AsyncCommand<QuerySettings>
             _ when s.StudyUid is not null => $"/studies/{Uri.EscapeDataString(s.StudyUid)}/instances",
             _ => "/instances",
         };
-        AddUidKeys(s, path, Add);
+        // UIDs that the resource path does not carry become matching keys.
+        if (s.Level == "study" || s.StudyUid is null)
+        {
+            Add("StudyInstanceUID", s.StudyUid);
+        }
+        if (s.Level != "instance" || s.StudyUid is null)
+        {
+            Add("SeriesInstanceUID", s.SeriesUid);
+        }
         Add("PatientName", s.PatientName);
         Add("PatientID", s.PatientId);
         Add("StudyDate", s.StudyDate);
@@ -198,17 +206,4 @@ internal sealed class QueryCommand : AsyncCommand<QuerySettings>
     /// <summary>Percent-encoding that leaves wild cards and commas readable, as servers and logs expect them.</summary>
     private static string Escape(string value) =>
         Uri.EscapeDataString(value).Replace("%2A", "*", StringComparison.Ordinal).Replace("%2C", ",", StringComparison.Ordinal);
-
-    /// <summary>Study and series UIDs that the resource path does not already carry become matching keys.</summary>
-    private static void AddUidKeys(QuerySettings s, string path, Action<string, string?> add)
-    {
-        if (s.StudyUid is not null && !path.Contains(s.StudyUid, StringComparison.Ordinal))
-        {
-            add("StudyInstanceUID", s.StudyUid);
-        }
-        if (s.SeriesUid is not null && !path.Contains(s.SeriesUid, StringComparison.Ordinal))
-        {
-            add("SeriesInstanceUID", s.SeriesUid);
-        }
-    }
 }
