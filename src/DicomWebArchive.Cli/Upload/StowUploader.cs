@@ -42,6 +42,11 @@ internal sealed class StowUploader(DicomWebClient client)
         }
         using (response)
         {
+            // Without access no batch will be stored: stop with the one explanation rather than fail every file alike.
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw await client.FailureAsync(response, cancellationToken).ConfigureAwait(false);
+            }
             string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return Outcomes(batch, response, body);
         }
@@ -58,7 +63,8 @@ internal sealed class StowUploader(DicomWebClient client)
         var items = hasStoreResponse ? StoreResponse.Parse(body) : null;
         if (items is null || items.Count == 0)
         {
-            string detail = DicomWebClient.Describe(response, body);
+            string detail = DicomWebClient.Describe(response, body)
+                + (status == HttpStatusCode.RequestEntityTooLarge ? " (a smaller --batch makes smaller requests)" : "");
             var outcome = response.IsSuccessStatusCode
                 ? new UploadOutcome("", status == HttpStatusCode.OK ? UploadStatus.Stored : UploadStatus.Warning, status == HttpStatusCode.OK ? null : detail)
                 : new UploadOutcome("", (int)status >= 500 ? UploadStatus.Failed : UploadStatus.Refused, detail);

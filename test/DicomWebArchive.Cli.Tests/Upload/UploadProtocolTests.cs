@@ -101,6 +101,20 @@ public sealed class UploadProtocolTests
         });
     }
 
+    [Test]
+    public async Task Upload_TokenRefusedWhenStoring_StopsWithOneLine()
+    {
+        using var server = new TestHttpServer((context, _) => context.Request.HttpMethod == "POST"
+            ? Answer(context, HttpStatusCode.Forbidden, "")
+            : Answer(context, HttpStatusCode.OK, "[]"));
+
+        var result = await CliRun.RunAsync(_work, "upload", server.Root, TestPaths.CorpusFile("CT_small.dcm"), "--token", "read-only");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Error.Trim(), Is.EqualTo(
+            "dicomweb: authentication required: the server refused the token (HTTP 403); use --token or DICOMWEB_TOKEN with a valid one"));
+    }
+
     private static string Stored => $$$"""
         {"00081199":{"vr":"SQ","Value":[{"00081150":{"vr":"UI","Value":["1.2.840.10008.5.1.4.1.1.2"]},"00081155":{"vr":"UI","Value":["{{{CtSop}}}"]}}]}}
         """;
