@@ -16,6 +16,7 @@ internal sealed record Corpus(IReadOnlyList<DicomSource> Sources, IReadOnlyList<
 /// </summary>
 internal static class CorpusScanner
 {
+    private const string MediaStorageDirectory = "1.2.840.10008.1.3.10";
     private static readonly DicomReaderOptions HeaderOnly = new() { PixelData = PixelDataHandling.Stop, MaxInlineValueLength = 1024 * 1024 };
 
     public static async Task<Corpus> ScanAsync(IEnumerable<string> paths, int parallel, Action<int>? scanned, CancellationToken cancellationToken)
@@ -129,8 +130,12 @@ internal static class CorpusScanner
         string? sop = file.Dataset.GetAsciiString(DicomTags.SOPInstanceUID);
         if (string.IsNullOrEmpty(sop))
         {
+            // A DICOMDIR (or another file that is not an instance) comes with every CD: nothing to store, nothing failed.
+            string what = file.Meta.GetAsciiString(DicomTags.MediaStorageSOPClassUID) == MediaStorageDirectory
+                ? "DICOMDIR: a media index, not an instance"
+                : "no SOP Instance UID (0008,0018): not an instance";
             return file.HasPreamble
-                ? new Found(null, new UploadOutcome(name, UploadStatus.Failed, "DICOM without SOP Instance UID (0008,0018)"))
+                ? new Found(null, new UploadOutcome(name, UploadStatus.Skipped, what))
                 : new Found(null, new UploadOutcome(name, UploadStatus.NotDicom));
         }
         return new Found(new DicomSource(path, entry, length, sop,

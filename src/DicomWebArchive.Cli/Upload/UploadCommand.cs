@@ -86,6 +86,7 @@ internal sealed class UploadCommand : AsyncCommand<UploadSettings>
         UploadStatus.Warning => "stored with warning",
         UploadStatus.Refused => "refused",
         UploadStatus.Failed => "failed",
+        UploadStatus.Skipped => "skipped",
         _ => "not DICOM",
     };
 }

@@ -135,6 +135,24 @@ public sealed class UploadCommandTests
         Assert.That(Corpus.Count(result.Output, "stored"), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task Upload_FolderWithDicomdir_SkipsTheDicomdirWithoutFailing()
+    {
+        string folder = Path.Combine(_work, "cd");
+        Directory.CreateDirectory(Path.Combine(folder, "IMAGES"));
+        File.Copy(Path.Combine(Path.GetDirectoryName(TestPaths.CorpusFile("CT_small.dcm"))!, "dicomdirtests", "DICOMDIR"), Path.Combine(folder, "DICOMDIR"));
+        File.Copy(TestPaths.CorpusFile("CT_small.dcm"), Path.Combine(folder, "IMAGES", "IM0"));
+
+        var result = await CliRun.RunAsync(_work, "upload", _server.DicomWebRoot, "cd");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(Corpus.Count(result.Output, "stored"), Is.EqualTo(1));
+            Assert.That(result.Output, Does.Match(@"DICOMDIR\s*│\s*skipped\s*│\s*DICOMDIR: a media index, not an instance"));
+        });
+    }
+
     private async Task<int> InstanceCountAsync(string study)
     {
         using var http = new HttpClient();
