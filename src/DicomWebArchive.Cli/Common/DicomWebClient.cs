@@ -157,6 +157,8 @@ internal sealed class DicomWebClient : IDisposable
             try
             {
                 using var json = System.Text.Json.JsonDocument.Parse(body);
+                // JSON that explains nothing (a store response with empty sequences) is better left out than shown.
+                text = "";
                 foreach (var name in (string[])["detail", "Details", "message", "Message", "title"])
                 {
                     if (json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)

@@ -61,7 +61,7 @@ internal sealed class StowUploader(DicomWebClient client)
         var status = response.StatusCode;
         bool hasStoreResponse = response.IsSuccessStatusCode || status is HttpStatusCode.Conflict or HttpStatusCode.BadRequest;
         var items = hasStoreResponse ? StoreResponse.Parse(body) : null;
-        if (items is null || items.Count == 0)
+        if (items is null || (items.Count == 0 && response.IsSuccessStatusCode))
         {
             string detail = DicomWebClient.Describe(response, body)
                 + (status == HttpStatusCode.RequestEntityTooLarge ? " (a smaller --batch makes smaller requests)" : "");
