@@ -27,8 +27,8 @@ public sealed class ServerOptionsTests
         string dataDirectory = Directory.CreateTempSubdirectory("dwa-options-").FullName;
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.ServerDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in (string[])[Path.Combine(TestPaths.ServerDirectory, "DicomWebArchive.Server.dll"), "--urls", "http://127.0.0.1:0", $"--Storage:DataDirectory={dataDirectory}", $"--{key}={value}"])
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryPaths.ServerDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])[Path.Combine(RepositoryPaths.ServerDirectory, "DicomWebArchive.Server.dll"), "--urls", "http://127.0.0.1:0", $"--Storage:DataDirectory={dataDirectory}", $"--{key}={value}"])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -47,7 +47,7 @@ public sealed class ServerOptionsTests
         }
         finally
         {
-            TestPaths.DeleteDirectory(dataDirectory);
+            TempDirectory.Delete(dataDirectory);
         }
     }
 }

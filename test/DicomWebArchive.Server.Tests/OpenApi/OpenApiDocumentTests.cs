@@ -5,7 +5,7 @@ namespace DicomWebArchive.Server.Tests.OpenApi;
 /// <summary>The committed openapi/dicomweb.json is what the server generates; regenerate with DWA_UPDATE_OPENAPI=1.</summary>
 public sealed class OpenApiDocumentTests
 {
-    private static string CommittedPath => Path.Combine(TestPaths.RepositoryRoot, "openapi", "dicomweb.json");
+    private static string CommittedPath => Path.Combine(RepositoryPaths.RepositoryRoot, "openapi", "dicomweb.json");
 
     [Test]
     public async Task SwaggerJson_Generated_EqualsCommittedDocument()

@@ -98,7 +98,7 @@ internal sealed class RenderingArchive : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        TestPaths.DeleteDirectory(DerivedDirectory);
+        TempDirectory.Delete(DerivedDirectory);
         foreach (var round in _rounds)
         {
             round.Client.Dispose();

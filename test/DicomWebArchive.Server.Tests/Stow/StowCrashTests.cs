@@ -66,7 +66,7 @@ public sealed class StowCrashTests
         }
         finally
         {
-            TestPaths.DeleteDirectory(dataDirectory);
+            TempDirectory.Delete(dataDirectory);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class StowKestrelTests
         {
             await _server.DisposeAsync();
         }
-        TestPaths.DeleteDirectory(_dataDirectory);
+        TempDirectory.Delete(_dataDirectory);
     }
 
     [Test, Order(1)]
@@ -90,7 +90,7 @@ public sealed class StowKestrelTests
         }
         finally
         {
-            TestPaths.DeleteDirectory(dataDirectory);
+            TempDirectory.Delete(dataDirectory);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class StowMemoryTests
         }
         finally
         {
-            TestPaths.DeleteDirectory(dataDirectory);
+            TempDirectory.Delete(dataDirectory);
         }
     }
 

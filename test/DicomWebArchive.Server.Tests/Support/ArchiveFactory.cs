@@ -48,7 +48,7 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            TestPaths.DeleteDirectory(DataDirectory);
+            TempDirectory.Delete(DataDirectory);
         }
     }
 }

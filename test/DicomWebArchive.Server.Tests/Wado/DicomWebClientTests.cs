@@ -20,7 +20,7 @@ public sealed class DicomWebClientTests
         var stored = await StowRequests.PostAsync(client, StowRequests.MultipartFiles(Files.Select(PydicomCorpus.File)));
         Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
 
-        var (exit, output, errors) = await NodeTools.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "test", "clients", "dicomweb-client.test.js"), server.DicomWebRoot, modules);
+        var (exit, output, errors) = await NodeTools.RunAsync(Path.Combine(RepositoryPaths.RepositoryRoot, "test", "clients", "dicomweb-client.test.js"), server.DicomWebRoot, modules);
 
         Assert.That(exit, Is.EqualTo(0), errors);
         using var json = JsonDocument.Parse(output);
@@ -59,7 +59,7 @@ internal static class NodeTools
 {
     public static string Modules(params string[] packages)
     {
-        string modules = Path.Combine(TestPaths.RepositoryRoot, "test", ".tools", "node_modules");
+        string modules = Path.Combine(RepositoryPaths.RepositoryRoot, "test", ".tools", "node_modules");
         foreach (var package in packages)
         {
             if (!Directory.Exists(Path.Combine(modules, package)))

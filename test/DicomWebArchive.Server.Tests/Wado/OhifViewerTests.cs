@@ -12,7 +12,7 @@ public sealed class OhifViewerTests
     public async Task OhifViewer_StoredCtStudy_ViewportShowsTheImage()
     {
         string modules = NodeTools.Modules("playwright-core");
-        string dist = Path.Combine(TestPaths.RepositoryRoot, "test", ".tools", "ohif", "package", "dist");
+        string dist = Path.Combine(RepositoryPaths.RepositoryRoot, "test", ".tools", "ohif", "package", "dist");
         if (!File.Exists(Path.Combine(dist, "app-config.js")))
         {
             Assert.Fail($"The OHIF viewer is missing at {dist}: test/run.sh unpacks it (npm pack @ohif/app@3.13.2).");
@@ -27,7 +27,7 @@ public sealed class OhifViewerTests
         Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
         string screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ohif-ct-small.png");
 
-        var (exit, output, errors) = await NodeTools.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "test", "clients", "ohif.test.js"), server.DicomWebRoot, CtStudy, dist, modules, screenshot);
+        var (exit, output, errors) = await NodeTools.RunAsync(Path.Combine(RepositoryPaths.RepositoryRoot, "test", "clients", "ohif.test.js"), server.DicomWebRoot, CtStudy, dist, modules, screenshot);
 
         Assert.That(exit, Is.EqualTo(0), errors);
         TestContext.AddTestAttachment(screenshot, "OHIF viewer showing CT_small.dcm");

@@ -93,7 +93,7 @@ public sealed class WadoDicomDirTests
     public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("dwa-dicomdir-").FullName;
 
     [TearDown]
-    public void DeleteDirectory() => TestPaths.DeleteDirectory(_directory);
+    public void DeleteDirectory() => TempDirectory.Delete(_directory);
 
     [Test]
     public async Task Study_DicomDirTrue_PydicomFileSetFindsEveryInstanceWithItsUids()

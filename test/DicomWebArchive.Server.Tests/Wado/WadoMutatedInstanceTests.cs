@@ -63,7 +63,7 @@ public sealed class WadoMutatedInstanceTests
         }
         finally
         {
-            TestPaths.DeleteDirectory(synthetic);
+            TempDirectory.Delete(synthetic);
         }
         foreach (var seed in _seeds.Values)
         {

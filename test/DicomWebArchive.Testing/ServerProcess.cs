@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace DicomWebArchive.Server.Tests.Support;
+namespace DicomWebArchive.Testing;
 
 /// <summary>The built server run as a separate process on a loopback port chosen by the OS (real Kestrel, killable).</summary>
-internal sealed partial class ServerProcess : IAsyncDisposable
+public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -15,12 +15,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = TestPaths.ServerDirectory,
+            WorkingDirectory = RepositoryPaths.ServerDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(TestPaths.ServerDirectory, "DicomWebArchive.Server.dll"));
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.ServerDirectory, "DicomWebArchive.Server.dll"));
         foreach (var argument in (string[])["--urls", "http://127.0.0.1:0", $"--Storage:DataDirectory={dataDirectory}", .. arguments])
         {
             start.ArgumentList.Add(argument);
@@ -32,14 +32,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Archive = new ArchiveInspector(dataDirectory);
+        DataDirectory = dataDirectory;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public int Id => _process.Id;
 
-    public ArchiveInspector Archive { get; }
+    /// <summary>Where the server keeps its index and blobs.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The DICOMweb root with the default base path, e.g. http://127.0.0.1:41234/dicomweb.</summary>
+    public string DicomWebRoot => new Uri(BaseAddress, "/dicomweb").ToString();
 
     public string Output
     {

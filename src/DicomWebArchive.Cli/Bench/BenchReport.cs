@@ -1,0 +1,23 @@
+namespace DicomWebArchive.Cli.Bench;
+
+/// <summary>Every figure of one bench run; printed as a table, or as JSON with --json for scripts that compare servers.</summary>
+internal sealed record BenchReport(
+    string Server,
+    int Repeat,
+    CorpusFigures Corpus,
+    StowFigures Stow,
+    IReadOnlyList<QidoFigures> Qido,
+    LatencyFigures SeriesMetadata,
+    LatencyFigures Frame,
+    RetrieveFigures SeriesRetrieve);
+
+internal sealed record CorpusFigures(int Instances, long Bytes, string StudyInstanceUid, string SeriesInstanceUid, int SeriesInstances);
+
+/// <summary>The timed part of the upload: the corpus less the first batch, sent untimed to warm both ends up. Every instance was stored.</summary>
+internal sealed record StowFigures(int Instances, long Bytes, double Seconds, double InstancesPerSecond, double MegabytesPerSecond, int Parallel, int Batch);
+
+internal sealed record QidoFigures(string Name, string Query, double P50Ms, double P95Ms, int Results);
+
+internal sealed record LatencyFigures(string Request, double P50Ms, double P95Ms);
+
+internal sealed record RetrieveFigures(string Request, long Bytes, double Seconds, double MegabytesPerSecond);

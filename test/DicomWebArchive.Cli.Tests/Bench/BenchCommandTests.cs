@@ -1,0 +1,49 @@
+using System.Text.Json;
+using DicomWebArchive.Cli.Tests.Support;
+
+namespace DicomWebArchive.Cli.Tests.Bench;
+
+public sealed class BenchCommandTests
+{
+    [Test]
+    public async Task Bench_Json_ReportsEveryFigure()
+    {
+        string work = Directory.CreateTempSubdirectory("dicomweb-cli-tests-").FullName;
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(Path.Combine(work, "data"));
+            string corpus = Corpus.MakeCtSeries(Path.Combine(work, "corpus"), 20);
+
+            var result = await CliRun.RunAsync(work, "bench", server.DicomWebRoot, "--corpus", corpus, "--json", "--repeat", "3", "--batch", "5");
+
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            using var json = JsonDocument.Parse(result.Output);
+            var report = json.RootElement;
+            Assert.Multiple(() =>
+            {
+                Assert.That(report.GetProperty("corpus").GetProperty("instances").GetInt32(), Is.EqualTo(20));
+                Assert.That(report.GetProperty("corpus").GetProperty("seriesInstances").GetInt32(), Is.EqualTo(20));
+                var stow = report.GetProperty("stow");
+                Assert.That(stow.GetProperty("instances").GetInt32(), Is.EqualTo(15), "the first batch warms up, untimed");
+                Assert.That(stow.GetProperty("instancesPerSecond").GetDouble(), Is.Positive);
+                Assert.That(stow.GetProperty("megabytesPerSecond").GetDouble(), Is.Positive);
+                var qido = report.GetProperty("qido").EnumerateArray().ToList();
+                Assert.That(qido.Select(q => q.GetProperty("name").GetString()), Is.EqualTo(new[] { "study list", "patient name", "study date range", "modality" }));
+                foreach (var query in qido)
+                {
+                    Assert.That(query.GetProperty("p50Ms").GetDouble(), Is.Positive);
+                    Assert.That(query.GetProperty("p95Ms").GetDouble(), Is.GreaterThanOrEqualTo(query.GetProperty("p50Ms").GetDouble()));
+                    Assert.That(query.GetProperty("results").GetInt32(), Is.EqualTo(1), query.GetProperty("query").GetString());
+                }
+                Assert.That(report.GetProperty("seriesMetadata").GetProperty("p50Ms").GetDouble(), Is.Positive);
+                Assert.That(report.GetProperty("frame").GetProperty("p50Ms").GetDouble(), Is.Positive);
+                Assert.That(report.GetProperty("seriesRetrieve").GetProperty("megabytesPerSecond").GetDouble(), Is.Positive);
+                Assert.That(report.GetProperty("seriesRetrieve").GetProperty("bytes").GetInt64(), Is.GreaterThan(3 * 20 * 512 * 512 * 2));
+            });
+        }
+        finally
+        {
+            TempDirectory.Delete(work);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `dicomweb bench` against Orthanc 1.10 + its DICOMweb plugin and against DicomWebArchive, in
+# one run, on the same machine, corpus and client. Prints both side by side with ratios, and the disk's durable-write
+# limit (the same number of files of the same size, 4 writers, an fsync each): the ceiling of any server that makes
+# every instance durable before answering, as both do here (ours fsyncs each blob and commits SQLite with
+# synchronous=FULL; Orthanc runs with SyncStorageArea).
+#
+#   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
+#   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
+#
+# The client asks for gzip/deflate/br as a browser running OHIF does; Orthanc then compresses frames and metadata.
+# Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there),
+# store into fresh directories, and are measured one after the other.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+COUNT=${COUNT:-1000}
+PARALLEL=${PARALLEL:-4}
+BATCH=${BATCH:-10}
+REPEAT=${REPEAT:-20}
+corpus=${CORPUS_DIR:-/tmp/dwa-compare-corpus}
+work=$(mktemp -d /tmp/dwa-compare-XXXX)
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+need=()
+command -v Orthanc >/dev/null || need+=(orthanc)
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need+=(orthanc-dicomweb)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v curl >/dev/null || need+=(curl)
+/usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || need+=(python3-pydicom python3-numpy)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "Building DicomWebArchive and dicomweb (Release)"
+dotnet build src/DicomWebArchive.Server -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build src/DicomWebArchive.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
+dicomweb() { dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
+
+echo "Corpus: $COUNT CT 512x512 16-bit instances in $corpus"
+/usr/bin/python3 test/bench/make_ct_corpus.py "$corpus" "$COUNT"
+files=("$corpus"/ct*.dcm)
+files=("${files[@]:0:$COUNT}")
+mkdir -p "$work/corpus"
+ln -s "${files[@]}" "$work/corpus/"
+
+wait_ready() { # url pid log
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "server exited; see $3" >&2; tail -5 "$3" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "not ready: $1" >&2; return 1
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+bench() { # url json-out
+  dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --json > "$2"
+}
+
+orthanc_port=$(free_port)
+echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}') on 127.0.0.1:$orthanc_port"
+gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
+mkdir -p "$work/orthanc-storage"
+cat > "$work/orthanc.json" <<JSON
+{
+  "Name": "bench", "StorageDirectory": "$work/orthanc-storage", "IndexDirectory": "$work/orthanc-storage",
+  "HttpPort": $orthanc_port, "DicomServerEnabled": false, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
+  "DefaultEncoding": "Utf8", "SyncStorageArea": true, "StorageCompression": false,
+  "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
+}
+JSON
+LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
+orthanc_pid=$!; pids+=($orthanc_pid)
+wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
+bench "http://127.0.0.1:$orthanc_port/dicom-web" "$work/orthanc.json.out"
+stop "$orthanc_pid"
+
+dwa_port=$(free_port)
+echo "DicomWebArchive on 127.0.0.1:$dwa_port"
+(cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
+  --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
+dwa_pid=$!; pids+=($dwa_pid)
+wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
+bench "http://127.0.0.1:$dwa_port/dicomweb" "$work/dwa.json.out"
+stop "$dwa_pid"
+
+echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"
+size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
+/usr/bin/python3 test/bench/durable_writes.py "$work/disk" "$COUNT" "$size" 4 > "$work/disk.json"
+
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
+/usr/bin/python3 test/bench/compare_table.py "$work/dwa.json.out" "$work/orthanc.json.out" "$work/disk.json"

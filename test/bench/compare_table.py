@@ -1,0 +1,34 @@
+"""Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios and the disk's
+durable-write limit. Ratios say how many times better DicomWebArchive does: throughput ours / theirs, latency theirs / ours.
+
+usage: compare_table.py DWA.json ORTHANC.json DISK.json
+"""
+import json
+import sys
+
+ours, theirs, disk = (json.load(open(path)) for path in sys.argv[1:4])
+
+rows = [("STOW-RS instances/s", lambda r: r["stow"]["instancesPerSecond"], True, "{:.1f}"),
+        ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}")]
+for i, query in enumerate(ours["qido"]):
+    for p in ("p50", "p95"):
+        rows.append((f"QIDO {query['name']} {p} (ms)", lambda r, i=i, p=p: r["qido"][i][p + "Ms"], False, "{:.2f}"))
+rows += [("series metadata p50 (ms)", lambda r: r["seriesMetadata"]["p50Ms"], False, "{:.2f}"),
+         ("single frame p50 (ms)", lambda r: r["frame"]["p50Ms"], False, "{:.2f}"),
+         ("series retrieve MB/s", lambda r: r["seriesRetrieve"]["megabytesPerSecond"], True, "{:.1f}")]
+
+corpus, stow = ours["corpus"], ours["stow"]
+print(f"Corpus: {corpus['instances']} instances, {corpus['bytes'] / 1048576:.0f} MB; STOW timed on {stow['instances']} "
+      f"({stow['parallel']} connections x {stow['batch']} per request); series of {corpus['seriesInstances']} instances; "
+      f"{ours['repeat']} requests per latency figure")
+print(f"{'':34} {'DicomWebArchive':>16} {'Orthanc':>12} {'ratio':>8}")
+for name, get, higher_is_better, fmt in rows:
+    a, b = get(ours), get(theirs)
+    ratio = (a / b if higher_is_better else b / a) if a and b else float("nan")
+    print(f"{name:34} {fmt.format(a):>16} {fmt.format(b):>12} {ratio:>7.1f}x")
+for query in ours["qido"]:
+    results = [r["qido"][ours["qido"].index(query)]["results"] for r in (ours, theirs)]
+    if results[0] != results[1]:
+        print(f"note: QIDO {query['name']} found {results[0]} studies in DicomWebArchive, {results[1]} in Orthanc")
+print(f"Disk durable-write limit: {disk['filesPerSecond']:.1f} files/s, {disk['megabytesPerSecond']:.1f} MB/s "
+      f"({disk['files']} files of {disk['bytes']} bytes, {disk['writers']} writers, fsync each)")
