@@ -15,6 +15,7 @@ public static class ArchiveServiceCollectionExtensions
     public static IServiceCollection AddArchiveServices(this IServiceCollection services)
     {
         services.AddArchiveOptions<StoreOptions>();
+        services.AddArchiveOptions<StudyAccessOptions>();
         services.AddSingleton<StoreService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<RetrieveService>();

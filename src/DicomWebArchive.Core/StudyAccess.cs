@@ -1,5 +1,3 @@
-using DicomWebArchive.Core.Query;
-
 namespace DicomWebArchive.Core;
 
 /// <summary>
@@ -14,23 +12,15 @@ public sealed record StudyAccess
     /// <summary>Only these studies (a signed link); null for any.</summary>
     public IReadOnlyList<string>? StudyInstanceUids { get; init; }
 
-    /// <summary>A study-level indexed attribute whose value must be one of <see cref="AttributeValues"/>; null for none.</summary>
-    public QueryAttribute? Attribute { get; init; }
+    /// <summary>
+    /// Only studies whose access key — the value of the attribute Auth:StudyAccess:Attribute names (InstitutionName,
+    /// IssuerOfPatientID...), kept per study at ingest — is one of these; null for any.
+    /// </summary>
+    public IReadOnlyList<string>? AccessKeys { get; init; }
 
-    public IReadOnlyList<string> AttributeValues { get; init; } = [];
-
-    public bool IsUnrestricted => StudyInstanceUids is null && Attribute is null;
+    public bool IsUnrestricted => StudyInstanceUids is null && AccessKeys is null;
 
     public static StudyAccess OnlyStudies(params string[] studyInstanceUids) => new() { StudyInstanceUids = studyInstanceUids };
 
-    /// <exception cref="ArgumentException">The attribute is not a study-level attribute of the index.</exception>
-    public static StudyAccess ByAttribute(QueryAttribute attribute, params string[] values)
-    {
-        ArgumentNullException.ThrowIfNull(attribute);
-        if (attribute.Level != QueryLevel.Study || attribute.IsAggregate)
-        {
-            throw new ArgumentException($"{attribute.Keyword} is not a study attribute stored in the index.", nameof(attribute));
-        }
-        return new() { Attribute = attribute, AttributeValues = values };
-    }
+    public static StudyAccess OnlyKeys(params string[] accessKeys) => new() { AccessKeys = accessKeys };
 }

@@ -4,28 +4,44 @@ using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Http;
 using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Rendering;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Server.Stow;
 using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : args);
+if (args is ["token", .. var tokenArguments])
+{
+    return DevelopmentTokens.Run(tokenArguments, builder.Configuration, Console.Out, Console.Error);
+}
+
+if (ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 1;
+}
 
 builder.AddServerOptions();
+builder.AddArchiveAuth();
 builder.Services.AddArchiveStorage();
 builder.Services.AddArchiveServices();
-builder.Services.AddSingleton<IStudyAccessPolicy, AllStudies>();
 builder.Services.AddSingleton<MetadataCache>();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddArchiveCors(builder.Configuration);
+builder.Services.AddArchiveHardening(builder.Configuration);
 builder.Services.AddProblemDetails();
+// A body that does not bind (malformed JSON) is a 400 in every environment, never an exception.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(swagger =>
 {
     swagger.OperationFilter<StowRequestBodyFilter>();
     swagger.OperationFilter<RenderedParametersFilter>();
     swagger.OperationFilter<DicomDirParameterFilter>();
+    swagger.OperationFilter<SecurityOperationFilter>();
+    swagger.AddSecurityDefinition(SecurityOperationFilter.SchemeName, SecurityOperationFilter.Scheme);
     swagger.SwaggerDoc("v1", new OpenApiInfo
     {
         Title = "DicomWebArchive",
@@ -35,24 +51,35 @@ builder.Services.AddSwaggerGen(swagger =>
 });
 
 var app = builder.Build();
+app.WarnWhenAnonymous();
 
-// Unexpected exceptions become a 500 problem body; the process keeps serving.
+// Unexpected exceptions become a 500 problem body with no detail; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
+// A link in the path (/links/{token}/dicomweb/...) moves to the path base before routing sees the path.
+app.UseLinkPaths();
+app.UseRouting();
 app.UseCors();
+app.UseAuthentication();
+app.UseRateLimiter();
 app.UseArchiveCaller();
+app.UseAuthorization();
 
 app.UseSwagger();
 app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
-dicomWeb.MapStow();
-dicomWeb.MapQido();
-dicomWeb.MapWado();
-dicomWeb.MapRendered();
-app.MapWadoUri();
+dicomWeb.MapGroup("").RequireAuthorization(Scopes.Write).MapStow();
+var reads = dicomWeb.MapGroup("").RequireAuthorization(Scopes.Read);
+reads.MapQido();
+reads.MapWado();
+reads.MapRendered();
+app.MapGroup("").RequireAuthorization(Scopes.Read).MapWadoUri();
+app.MapLinks();
 app.MapHealth();
 
 app.Run();
+return 0;
 
 public partial class Program;

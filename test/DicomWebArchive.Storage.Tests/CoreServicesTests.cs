@@ -136,7 +136,7 @@ public sealed class CoreServicesTests
     {
         var (file, _) = await ReadCorpusAsync("CT_small.dcm");
         var scope = Scope(file);
-        var outsider = Caller with { Access = StudyAccess.ByAttribute(QueryAttributes.PatientId, "SOMEONE-ELSE") };
+        var outsider = Caller with { Access = StudyAccess.OnlyKeys("Another Institution") };
         var query = new SearchQuery { Level = QueryLevel.Instance, Limit = 10 };
 
         Assert.That((await Service<SearchService>().SearchAsync(outsider, query, CancellationToken.None)).Rows, Is.Empty);

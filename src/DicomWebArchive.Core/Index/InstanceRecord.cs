@@ -17,6 +17,9 @@ public sealed record InstanceRecord
     public string? PatientSex { get; init; }
     public string? TimezoneOffsetFromUtc { get; init; }
 
+    /// <summary>The value of the per-study access attribute (Auth:StudyAccess:Attribute); null when off or absent.</summary>
+    public string? AccessKey { get; init; }
+
     // Series level (Table 10.6.3-4)
     public required string SeriesInstanceUid { get; init; }
     public string? Modality { get; init; }

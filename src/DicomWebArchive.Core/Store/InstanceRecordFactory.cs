@@ -9,7 +9,8 @@ namespace DicomWebArchive.Core.Store;
 /// <summary>Builds the index row of a validated instance from its parsed header.</summary>
 internal static class InstanceRecordFactory
 {
-    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold)
+    /// <param name="accessAttribute">The attribute whose value is the study's access key (Auth:StudyAccess:Attribute), or null.</param>
+    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold, DicomTag? accessAttribute = null)
     {
         var ds = file.Dataset;
         string study = ds.GetAsciiString(DicomTags.StudyInstanceUID)!;
@@ -30,6 +31,7 @@ internal static class InstanceRecordFactory
             PatientBirthDate = Ascii(ds, DicomTags.PatientBirthDate),
             PatientSex = Ascii(ds, DicomTags.PatientSex),
             TimezoneOffsetFromUtc = Ascii(ds, DicomTags.TimezoneOffsetFromUTC),
+            AccessKey = accessAttribute is { } access ? Text(ds, access)?.Trim() is { Length: > 0 } key ? key : null : null,
             SeriesInstanceUid = series,
             Modality = Ascii(ds, DicomTags.Modality),
             SeriesNumber = Integer(ds, DicomTags.SeriesNumber),

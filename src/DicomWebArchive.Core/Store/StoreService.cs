@@ -10,7 +10,7 @@ namespace DicomWebArchive.Core.Store;
 /// Stores one instance from a stream under the data-safety contract: tee into a new blob while parsing, validate,
 /// make the blob durable, then index in one transaction; any failure before the index commit removes the blob.
 /// </summary>
-public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IOptions<StoreOptions> options, ILogger<StoreService> logger)
+public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IOptions<StoreOptions> options, IOptions<StudyAccessOptions> access, ILogger<StoreService> logger)
 {
     private static readonly DicomReaderOptions ReaderOptions = new()
     {
@@ -102,7 +102,7 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         try
         {
             byte[] sha256 = await tee.CompleteAsync(cancellationToken);
-            return (InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold), identity, null);
+            return (InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold, access.Value.Tag), identity, null);
         }
         catch (BlobWriteException ex)
         {

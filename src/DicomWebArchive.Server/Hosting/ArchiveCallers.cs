@@ -3,15 +3,10 @@ using DicomWebArchive.Core;
 
 namespace DicomWebArchive.Server.Hosting;
 
-/// <summary>Which studies the user of a request may see; the default lets everyone see everything.</summary>
+/// <summary>Which studies the user of a request may see.</summary>
 internal interface IStudyAccessPolicy
 {
     StudyAccess For(HttpContext context);
-}
-
-internal sealed class AllStudies : IStudyAccessPolicy
-{
-    public StudyAccess For(HttpContext context) => StudyAccess.All;
 }
 
 /// <summary>

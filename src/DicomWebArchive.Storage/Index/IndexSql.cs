@@ -7,7 +7,7 @@ internal sealed class IndexSql
     [
         "study_instance_uid", "study_date", "study_time", "accession_number", "dicom_study_id", "study_description",
         "referring_physician_name", "patient_name", "patient_name_normalized", "patient_id", "patient_birth_date",
-        "patient_sex", "timezone_offset_from_utc", "created_at", "updated_at",
+        "patient_sex", "timezone_offset_from_utc", "access_key", "created_at", "updated_at",
     ];
 
     private static readonly string[] SeriesColumns =
@@ -47,7 +47,8 @@ internal sealed class IndexSql
             $"FROM instance i JOIN series se ON se.id = i.series_id WHERE i.sop_instance_uid = {p}SopInstanceUid";
         DeleteInstance = $"DELETE FROM instance WHERE id = {p}Id";
         InsertStudy = dialect.Upsert("study", StudyColumns, "study_instance_uid", []);
-        SelectStudyForUpdate = $"SELECT id AS Id, sop_classes_in_study AS SopClassesInStudy FROM study WHERE study_instance_uid = {p}StudyInstanceUid";
+        SelectStudyForUpdate = $"SELECT id AS Id, sop_classes_in_study AS SopClassesInStudy, access_key AS AccessKey FROM study WHERE study_instance_uid = {p}StudyInstanceUid";
+        SetStudyAccessKey = $"UPDATE study SET access_key = {p}AccessKey WHERE id = {p}StudyId";
         InsertSeries = dialect.Upsert("series", SeriesColumns, "series_instance_uid", []);
         SelectSeriesForUpdate = $"SELECT id AS Id, study_id AS StudyId FROM series WHERE series_instance_uid = {p}SeriesInstanceUid";
         InsertInstance = dialect.InsertReturningId("instance", InstanceColumns, "id");
@@ -104,6 +105,7 @@ internal sealed class IndexSql
     public string DeleteInstance { get; }
     public string InsertStudy { get; }
     public string SelectStudyForUpdate { get; }
+    public string SetStudyAccessKey { get; }
     public string InsertSeries { get; }
     public string SelectSeriesForUpdate { get; }
     public string InsertInstance { get; }

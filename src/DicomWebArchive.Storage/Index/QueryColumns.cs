@@ -69,9 +69,9 @@ internal static class QueryColumns
         {
             conditions.Add(In("st.study_instance_uid", studies, "access_study", dialect, parameters));
         }
-        if (access.Attribute is { } attribute)
+        if (access.AccessKeys is { } keys)
         {
-            conditions.Add(In(Of(attribute), access.AttributeValues, "access_value", dialect, parameters));
+            conditions.Add(In("st.access_key", keys, "access_key", dialect, parameters));
         }
         return string.Join(" AND ", conditions);
     }

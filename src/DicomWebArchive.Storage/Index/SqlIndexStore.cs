@@ -170,10 +170,17 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             r.PatientBirthDate,
             r.PatientSex,
             r.TimezoneOffsetFromUtc,
+            r.AccessKey,
             CreatedAt = now,
             UpdatedAt = now,
         }).ConfigureAwait(false);
-        return await write.QuerySingleAsync<StudyRow>(_sql.SelectStudyForUpdate, new { r.StudyInstanceUid }).ConfigureAwait(false);
+        var study = await write.QuerySingleAsync<StudyRow>(_sql.SelectStudyForUpdate, new { r.StudyInstanceUid }).ConfigureAwait(false);
+        if (study.AccessKey is null && r.AccessKey is not null)
+        {
+            // A study whose first instance lacked the access attribute takes the first value that comes.
+            await write.ExecuteAsync(_sql.SetStudyAccessKey, new { StudyId = study.Id, r.AccessKey }).ConfigureAwait(false);
+        }
+        return study;
     }
 
     private async Task<SeriesRow> UpsertSeriesAsync(Write write, InstanceRecord r, long studyId, long now)
@@ -297,6 +304,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     {
         public long Id { get; set; }
         public string? SopClassesInStudy { get; set; }
+        public string? AccessKey { get; set; }
     }
 
     private sealed class SeriesRow

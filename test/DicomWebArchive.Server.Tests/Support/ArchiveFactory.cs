@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DicomWebArchive.Server.Tests.Support;
@@ -25,11 +23,10 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
     /// <summary>Warnings and errors the server logged.</summary>
     public CapturedLog Log { get; } = new();
 
-    /// <summary>Services to replace after the server's own registrations (a test's access policy).</summary>
-    public Action<IServiceCollection>? ConfigureServices { get; init; }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // As deployed: no developer exception pages, nothing but what production answers.
+        builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Storage:Sweeper:Enabled", "false");
@@ -37,10 +34,7 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        if (ConfigureServices is { } configure)
-        {
-            builder.ConfigureTestServices(configure);
-        }
+
     }
 
     protected override void Dispose(bool disposing)

@@ -56,11 +56,11 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task Lookups_AccessExcludingTheStudy_FindNothing()
     {
-        var record = IndexRecords.Instance(1, 1, 1);
+        var record = IndexRecords.Instance(1, 1, 1) with { AccessKey = "St Mary's" };
         await _store.AddInstanceAsync(record, false, ArchiveCaller.System, CancellationToken.None);
         var instance = new InstanceScope(record.StudyInstanceUid, record.SeriesInstanceUid, record.SopInstanceUid);
-        var allowed = StudyAccess.ByAttribute(QueryAttributes.PatientId, record.PatientId!);
-        StudyAccess[] excluded = [StudyAccess.ByAttribute(QueryAttributes.PatientId, "PID-OTHER"), StudyAccess.OnlyStudies(IndexRecords.Uid("1", 2)), StudyAccess.OnlyStudies()];
+        var allowed = StudyAccess.OnlyKeys("Other Hospital", "St Mary's");
+        StudyAccess[] excluded = [StudyAccess.OnlyKeys("St Mary"), StudyAccess.OnlyKeys(), StudyAccess.OnlyStudies(IndexRecords.Uid("1", 2)), StudyAccess.OnlyStudies()];
 
         Assert.That(await _store.ListInstancesAsync(instance, allowed, CancellationToken.None), Has.Count.EqualTo(1));
         Assert.That(await _store.ListInstancesAsync(instance, StudyAccess.OnlyStudies(record.StudyInstanceUid), CancellationToken.None), Has.Count.EqualTo(1));
@@ -85,5 +85,19 @@ public sealed partial class SqlIndexStoreTests
 
         Assert.That(await _store.ListInstancesAsync(wrongSeries, StudyAccess.All, CancellationToken.None), Is.Empty);
         Assert.That(await _store.ListInstancesAsync(wrongStudy, StudyAccess.All, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task AddInstanceAsync_FirstInstanceWithoutAccessKey_StudyTakesTheFirstKeyThatComes()
+    {
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 1), false, ArchiveCaller.System, CancellationToken.None);
+        var study = new InstanceScope(IndexRecords.Uid("1", 1));
+        Assert.That(await _store.ListInstancesAsync(study, StudyAccess.OnlyKeys("A"), CancellationToken.None), Is.Empty);
+
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 2) with { AccessKey = "A" }, false, ArchiveCaller.System, CancellationToken.None);
+        await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 3) with { AccessKey = "B" }, false, ArchiveCaller.System, CancellationToken.None);
+
+        Assert.That(await _store.ListInstancesAsync(study, StudyAccess.OnlyKeys("A"), CancellationToken.None), Has.Count.EqualTo(3), "the whole study");
+        Assert.That(await _store.ListInstancesAsync(study, StudyAccess.OnlyKeys("B"), CancellationToken.None), Is.Empty, "the first key stays");
     }
 }

@@ -58,12 +58,12 @@ public sealed class QidoSqlTests
     [Test]
     public void Build_AccessFilter_ConditionOnStudyWithParameters()
     {
-        var access = StudyAccess.ByAttribute(QueryAttributes.PatientId, "P1", "P2") with { StudyInstanceUids = ["1.2.3"] };
+        var access = StudyAccess.OnlyKeys("North", "South") with { StudyInstanceUids = ["1.2.3"] };
 
         var (sql, parameters) = QidoSql.Build(Ohif(), access, PostgreSqlDialect.Instance);
 
-        Assert.That(sql, Does.Contain("(st.study_instance_uid IN (@access_study0) AND st.patient_id IN (@access_value0, @access_value1))"));
-        Assert.That((parameters.Get<string>("access_study0"), parameters.Get<string>("access_value1")), Is.EqualTo(("1.2.3", "P2")));
+        Assert.That(sql, Does.Contain("(st.study_instance_uid IN (@access_study0) AND st.access_key IN (@access_key0, @access_key1))"));
+        Assert.That((parameters.Get<string>("access_study0"), parameters.Get<string>("access_key1")), Is.EqualTo(("1.2.3", "South")));
     }
 
     [Test]

@@ -1,64 +1,46 @@
 using System.Net;
 using System.Text.Json;
-using DicomWebArchive.Core;
-using DicomWebArchive.Core.Query;
-using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Tests.Support;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace DicomWebArchive.Server.Tests.Hosting;
+namespace DicomWebArchive.Server.Tests.Security;
 
 /// <summary>
-/// The caller's study access reaches the index on every path: a study outside it is absent from every search level
-/// (counts and pages computed without it) and a 404 on every retrieve path, exactly as if it were not stored.
+/// Per-study access (Auth:StudyAccess) reaches the index on every path: a study whose Patient ID is not among the
+/// caller's "patients" claim is absent from every search level (counts and pages computed without it) and a 404 on
+/// every retrieve path, exactly as if it were not stored.
 /// </summary>
 public sealed class StudyAccessTests
 {
-    /// <summary>A caller who may see only the studies of the patient this header names (without it: everything).</summary>
-    private const string PatientHeader = "X-Test-Patient";
-
-    private ArchiveFactory _factory = null!;
-    private HttpClient _client = null!;
-    private readonly string[] _visibleStudies = [TestDicom.NewUid(), TestDicom.NewUid()];
-    private readonly string _hiddenStudy = TestDicom.NewUid();
+    private SecureArchive _archive = null!;
+    private string _patientA = null!;
+    private readonly List<string> _visibleStudies = [];
+    private string _hiddenStudy = null!;
     private readonly Dictionary<string, (string Series, string Sop)> _instances = [];
-
-    private sealed class HeaderAccess : IStudyAccessPolicy
-    {
-        public StudyAccess For(HttpContext context) => context.Request.Headers[PatientHeader] is [{ } patient]
-            ? StudyAccess.ByAttribute(QueryAttributes.PatientId, patient)
-            : StudyAccess.All;
-    }
 
     [OneTimeSetUp]
     public async Task StoreStudies()
     {
-        _factory = new ArchiveFactory { ConfigureServices = services => services.AddSingleton<IStudyAccessPolicy, HeaderAccess>() };
-        _client = _factory.CreateClient();
-        foreach (var (study, patient) in _visibleStudies.Select(s => (s, "PID-A")).Append((_hiddenStudy, "PID-B")))
+        _archive = new SecureArchive();
+        _patientA = _archive.Token("clinician-a", "dicom.read", patients: ["PID-A", "PID-C"]);
+        foreach (var patient in new[] { "PID-A", "PID-A", "PID-B" })
         {
-            string series = TestDicom.NewUid(), sop = TestDicom.NewUid();
+            var (study, series, sop) = await _archive.StoreAsync(patient);
             _instances[study] = (series, sop);
-            var file = new TestDicom(study, series, sop, patientId: patient).AddImage(16, 16, 1).ToArrayWithPixelData(16 * 16 * 2, seed: 3);
-            var stored = await StowRequests.PostAsync(_client, StowRequests.Multipart([file]));
-            Assert.That(stored.Status, Is.EqualTo(200), stored.ToString);
+            if (patient == "PID-B")
+            {
+                _hiddenStudy = study;
+            }
+            else
+            {
+                _visibleStudies.Add(study);
+            }
         }
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
+    public async Task Stop() => await _archive.DisposeAsync();
 
-    private async Task<HttpResponseMessage> GetAsPatientAAsync(string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add(PatientHeader, "PID-A");
-        return await _client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsPatientAAsync(string path) => _archive.GetAsync(path, _patientA);
 
     private async Task<List<string>> StudyUidsAsync(string path)
     {
@@ -142,12 +124,20 @@ public sealed class StudyAccessTests
     }
 
     [Test]
-    public async Task Retrieve_WithoutRestriction_HiddenStudyServed()
+    public async Task Retrieve_Administrator_HiddenStudyServed()
     {
         var (series, sop) = _instances[_hiddenStudy];
 
-        var response = await _client.GetAsync($"/dicomweb/studies/{_hiddenStudy}/series/{series}/instances/{sop}/frames/1");
+        var response = await _archive.GetAsync($"/dicomweb/studies/{_hiddenStudy}/series/{series}/instances/{sop}/frames/1", _archive.Admin);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Search_CallerWithoutTheClaim_SeesNothing()
+    {
+        var response = await _archive.GetAsync("/dicomweb/studies", _archive.Token("no-claim", "dicom.read"));
+
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("[]"));
     }
 }
