@@ -25,8 +25,9 @@ public sealed class StoreServiceTests
         _store = Service(DuplicatePolicy.Reject);
     }
 
-    private StoreService Service(DuplicatePolicy duplicates) =>
-        new(_blobs, _index, Options.Create(new StoreOptions { Duplicates = duplicates }), NullLogger<StoreService>.Instance);
+    private StoreService Service(DuplicatePolicy duplicates, string? accessAttribute = null) =>
+        new(_blobs, _index, Options.Create(new StoreOptions { Duplicates = duplicates }),
+            Options.Create(new StudyAccessOptions { Attribute = accessAttribute, Claim = accessAttribute is null ? null : "claim" }), NullLogger<StoreService>.Instance);
 
     private static (MemoryStream Part, string Sop) Instance(string? sop = null, string patient = "Test^Patient")
     {
@@ -47,6 +48,19 @@ public sealed class StoreServiceTests
         Assert.That(_blobs.Committed.Keys, Is.EqualTo(new[] { record.BlobKey }));
         Assert.That(_blobs.Committed[record.BlobKey].AsSpan(0, 128).ToArray(), Is.All.Zero, "the preamble is zeroed");
         Assert.That(_blobs.OpenWriters, Is.Zero);
+    }
+
+    [TestCase(null, null)]
+    [TestCase("PatientID", "PID-1")]
+    [TestCase("InstitutionName", null)]
+    public async Task StoreAsync_AccessAttribute_ItsValueIsTheStudysAccessKey(string? attribute, string? expected)
+    {
+        _store = Service(DuplicatePolicy.Reject, attribute);
+        var (part, sop) = Instance();
+
+        await _store.StoreAsync(Caller, part, null, CancellationToken.None);
+
+        Assert.That(_index.Instances[sop].Record.AccessKey, Is.EqualTo(expected));
     }
 
     [Test]
