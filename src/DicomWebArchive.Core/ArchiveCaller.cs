@@ -1,3 +1,5 @@
+using DicomWebArchive.Core.Audit;
+
 namespace DicomWebArchive.Core;
 
 /// <summary>
@@ -25,4 +27,7 @@ public sealed record ArchiveCaller
 
     /// <summary>The studies this caller may see; the index applies it inside every query.</summary>
     public StudyAccess Access { get; init; } = StudyAccess.All;
+
+    /// <summary>What the caller's operation touched, noted by the services for its audit record.</summary>
+    public AuditNote Audit { get; init; } = new();
 }

@@ -22,6 +22,7 @@ public static class ArchiveServiceCollectionExtensions
         services.AddSingleton<MetadataService>();
         services.AddSingleton<RenderService>();
         services.AddSingleton<ArchiveHealth>();
+        services.AddSingleton<Audit.AuditTrail>();
         return services;
     }
 }

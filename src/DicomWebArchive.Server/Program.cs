@@ -28,6 +28,7 @@ builder.Services.AddArchiveStorage();
 builder.Services.AddArchiveServices();
 builder.Services.AddSingleton<MetadataCache>();
 builder.Services.AddHostedService<OrphanSweeperService>();
+builder.Services.AddHostedService<AuditFlushService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddArchiveCors(builder.Configuration);
 builder.Services.AddArchiveHardening(builder.Configuration);
@@ -64,6 +65,7 @@ app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseArchiveCaller();
+app.UseMiddleware<AuditMiddleware>();
 app.UseAuthorization();
 
 app.UseSwagger();
@@ -77,6 +79,7 @@ reads.MapWado();
 reads.MapRendered();
 app.MapGroup("").RequireAuthorization(Scopes.Read).MapWadoUri();
 app.MapLinks();
+app.MapAudit();
 app.MapHealth();
 
 app.Run();

@@ -1,4 +1,5 @@
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
@@ -39,6 +40,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IIndexStore>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IIndexReader>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IQueryIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqlIndexStore>());
 
         services.TryAddSingleton(sp => new OrphanSweeper(
             sp.GetRequiredService<IBlobStore>(),

@@ -27,5 +27,5 @@ public interface IIndexReader
     Task<IReadOnlyList<SeriesRecord>> ListSeriesAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken);
 }
 
-/// <summary>The instance count and latest change sequence of a scope: equal values mean equal content.</summary>
-public readonly record struct ContentVersion(long Instances, long LatestChange);
+/// <summary>The instance count and latest change sequence of a scope (equal values mean equal content), and its patient.</summary>
+public readonly record struct ContentVersion(long Instances, long LatestChange, string? PatientId = null);

@@ -9,6 +9,7 @@ public sealed record InstanceContent
     public required string StudyInstanceUid { get; init; }
     public required string SeriesInstanceUid { get; init; }
     public required string SopInstanceUid { get; init; }
+    public string? PatientId { get; init; }
     public required string TransferSyntaxUid { get; init; }
     public required long Size { get; init; }
     public required byte[] Sha256 { get; init; }

@@ -60,6 +60,7 @@ public sealed record InstanceRecord
         StudyInstanceUid = StudyInstanceUid,
         SeriesInstanceUid = SeriesInstanceUid,
         SopInstanceUid = SopInstanceUid,
+        PatientId = PatientId,
         TransferSyntaxUid = TransferSyntaxUid,
         Size = Size,
         Sha256 = Sha256,

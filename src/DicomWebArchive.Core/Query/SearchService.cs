@@ -9,6 +9,10 @@ public sealed class SearchService(IQueryIndex index)
         ArgumentNullException.ThrowIfNull(query);
         // One row more than asked tells whether results were cut.
         var rows = await index.SearchAsync(query with { Limit = query.Limit + 1 }, caller.Access, cancellationToken).ConfigureAwait(false);
+        if (query.StudyInstanceUid is { } study)
+        {
+            caller.Audit.Touched(study, query.SeriesInstanceUid, null, null, 0);
+        }
         return rows.Count > query.Limit ? new SearchResult([.. rows.Take(query.Limit)], HasMore: true) : new SearchResult(rows, HasMore: false);
     }
 }

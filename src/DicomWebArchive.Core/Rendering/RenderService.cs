@@ -21,6 +21,7 @@ public sealed class RenderService(IIndexReader index, IBlobStore blobs)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var instances = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+        Retrieve.RetrieveService.Note(caller, scope, instances.Count, instances.Count > 0 ? instances[0].PatientId : null);
         return instances.Count == 0 ? null : [.. instances.Where(i => i.Rows > 0 && i.Columns > 0)];
     }
 
@@ -30,6 +31,7 @@ public sealed class RenderService(IIndexReader index, IBlobStore blobs)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+        Retrieve.RetrieveService.Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
         return found.Count == 0 ? null : await RenderAsync(found[0], frameNumber, options, cancellationToken);
     }
 

@@ -14,10 +14,16 @@ public sealed class MetadataService(IIndexReader index)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var version = await index.GetVersionAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
-        return version is { Instances: > 0 } v ? FormattableString.Invariant($"{v.LatestChange}-{v.Instances}") : null;
+        if (version is not { Instances: > 0 } v)
+        {
+            return null;
+        }
+        RetrieveService.Note(caller, scope, (int)Math.Min(v.Instances, int.MaxValue), v.PatientId);
+        return FormattableString.Invariant($"{v.LatestChange}-{v.Instances}");
     }
 
     /// <summary>The instances whose metadata <paramref name="scope"/> names, in index order; empty when none.</summary>
+    /// <remarks>The caller's audit note was made by <see cref="GetVersionAsync"/>, which every metadata request calls first.</remarks>
     public Task<IReadOnlyList<InstanceContent>> FindAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);

@@ -16,17 +16,21 @@ public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
     private static readonly DicomReaderOptions InflatedOptions = new() { PixelData = PixelDataHandling.Load, MaxInlineValueLength = int.MaxValue };
 
     /// <summary>The instances <paramref name="scope"/> names that the caller may see, in index order; empty when none.</summary>
-    public Task<IReadOnlyList<InstanceContent>> FindAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceContent>> FindAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return index.ListInstanceContentsAsync(scope, caller.Access, cancellationToken);
+        var found = await index.ListInstanceContentsAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
+        Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
+        return found;
     }
 
     /// <summary>As <see cref="FindAsync"/>, with every indexed attribute (what a DICOMDIR's records need).</summary>
-    public Task<IReadOnlyList<InstanceRecord>> FindRecordsAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceRecord>> FindRecordsAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return index.ListInstancesAsync(scope, caller.Access, cancellationToken);
+        var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
+        Note(caller, scope, 0, found.Count > 0 ? found[0].PatientId : null);
+        return found;
     }
 
     /// <summary>The one instance <paramref name="scope"/> names, when the caller may see it.</summary>
@@ -38,7 +42,17 @@ public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
             throw new ArgumentException("The scope must name an instance.", nameof(scope));
         }
         var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
+        Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
         return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>What the caller's operation touched, for its audit record; nothing when the scope named nothing it may see.</summary>
+    internal static void Note(ArchiveCaller caller, InstanceScope scope, int instances, string? patientId)
+    {
+        if (instances > 0 || patientId is not null)
+        {
+            caller.Audit.Touched(scope.StudyInstanceUid, scope.SeriesInstanceUid, scope.SopInstanceUid, patientId, instances);
+        }
     }
 
     /// <summary>The pixel data of the instance <paramref name="scope"/> names, when the caller may see it.</summary>

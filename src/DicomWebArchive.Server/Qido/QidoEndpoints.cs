@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Core.Query;
 using DicomWebArchive.Dicom;
 using DicomWebArchive.Server.Hosting;
@@ -39,6 +41,7 @@ internal static class QidoEndpoints
         .WithName(name)
         .WithSummary(summary)
         .WithTags("QIDO-RS")
+        .WithMetadata(new AuditedAction(AuditActions.Search))
         .Produces(StatusCodes.Status200OK, contentType: JsonMediaType)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status406NotAcceptable);

@@ -1,4 +1,6 @@
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Http;
@@ -16,7 +18,7 @@ internal static partial class RenderedEndpoints
 
     public static IEndpointRouteBuilder MapRendered(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("").WithTags("WADO-RS rendered").WithMetadata(new RenderedParameters());
+        var group = endpoints.MapGroup("").WithTags("WADO-RS rendered").WithMetadata(new RenderedParameters(), new AuditedAction(AuditActions.Rendered));
         group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), ["image/jpeg", "image/png", "multipart/related"]));
         group.ProducesProblem(StatusCodes.Status400BadRequest);
         group.ProducesProblem(StatusCodes.Status404NotFound);

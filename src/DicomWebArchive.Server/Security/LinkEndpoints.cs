@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Dicom;
 using DicomWebArchive.Server.Hosting;
@@ -17,6 +18,7 @@ internal static class LinkEndpoints
             .WithName("CreateLink")
             .WithSummary("A signed link that reads one study until it expires")
             .WithTags("Links")
+            .WithMetadata(new AuditedAction(AuditActions.Link))
             .RequireAuthorization(Scopes.Read)
             .Produces<LinkAnswer>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -20,6 +20,8 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
     public const string XmlMediaType = "application/dicom+xml";
     private const string NativeDicomNamespace = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
 
+    public IReadOnlyList<StoreOutcome> Outcomes => outcomes;
+
     public int StatusCode
     {
         get

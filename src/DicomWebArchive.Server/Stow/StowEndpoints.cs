@@ -1,4 +1,6 @@
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Dicom;
 using DicomWebArchive.Server.Hosting;
@@ -29,12 +31,40 @@ internal static partial class StowEndpoints
 
     private static RouteHandlerBuilder WithStowMetadata(this RouteHandlerBuilder builder) => builder
         .WithTags("STOW-RS")
+        .WithMetadata(new AuditedAction(AuditActions.Store, ByEndpoint: true))
         .WithMetadata(new StowRequestBody())
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status406NotAcceptable)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
+    /// <summary>Stores the request's instances; every instance refused, and a request refused whole, leaves an audit record.</summary>
     private static async Task<IResult> StoreAsync(StowRequest stow, string? study)
+    {
+        var result = await StoreInstancesAsync(stow, study);
+        var caller = stow.Http.Caller();
+        var audit = AuditRecord.For(caller, AuditActions.Store, stow.Time.GetUtcNow()) with { Details = $"POST {stow.Http.Request.Path}" };
+        if (result is StoreResponse response)
+        {
+            foreach (var failed in response.Outcomes.Where(o => !o.IsStored))
+            {
+                stow.Audit.Record(audit with
+                {
+                    StudyInstanceUid = failed.StudyInstanceUid,
+                    SeriesInstanceUid = failed.SeriesInstanceUid,
+                    SopInstanceUid = failed.SopInstanceUid,
+                    Outcome = $"refused: 0x{failed.FailureReason:X4} {failed.Message}",
+                    Status = response.StatusCode,
+                });
+            }
+        }
+        else if (result is IStatusCodeHttpResult { StatusCode: >= 400 } refused)
+        {
+            stow.Audit.Record(audit with { StudyInstanceUid = study, Outcome = $"refused: HTTP {refused.StatusCode}", Status = refused.StatusCode });
+        }
+        return result;
+    }
+
+    private static async Task<IResult> StoreInstancesAsync(StowRequest stow, string? study)
     {
         var context = stow.Http;
         var request = context.Request;
@@ -191,4 +221,4 @@ internal static partial class StowEndpoints
 }
 
 /// <summary>What the STOW-RS handler binds besides its route values.</summary>
-internal readonly record struct StowRequest(HttpContext Http, StoreService Store, IOptions<DicomWebOptions> DicomWeb, ILogger<StowRequest> Logger);
+internal readonly record struct StowRequest(HttpContext Http, StoreService Store, AuditTrail Audit, TimeProvider Time, IOptions<DicomWebOptions> DicomWeb, ILogger<StowRequest> Logger);

@@ -1,4 +1,6 @@
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Dicom;
@@ -41,6 +43,12 @@ internal static partial class WadoEndpoints
         .WithName(name)
         .WithSummary(summary)
         .WithTags("WADO-RS")
+        .WithMetadata(new AuditedAction(name switch
+        {
+            _ when name.EndsWith("Metadata", StringComparison.Ordinal) => AuditActions.Metadata,
+            "RetrieveFrames" => AuditActions.Frames,
+            _ => AuditActions.Retrieve,
+        }))
         .Produces(StatusCodes.Status200OK, contentType: name switch
         {
             _ when name.EndsWith("Metadata", StringComparison.Ordinal) => "application/dicom+json",

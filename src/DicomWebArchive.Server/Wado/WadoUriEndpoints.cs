@@ -1,4 +1,6 @@
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
+using DicomWebArchive.Server.Security;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Retrieve;
@@ -23,6 +25,7 @@ internal static class WadoUriEndpoints
             .WithName("WadoUri")
             .WithSummary("WADO-URI: retrieve an instance by UIDs in the query")
             .WithTags("WADO-URI")
+            .WithMetadata(new AuditedAction(AuditActions.Retrieve))
             .Produces(StatusCodes.Status200OK, contentType: DicomMediaType, additionalContentTypes: ["image/jpeg", "image/png"])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -23,6 +23,12 @@ internal sealed class IndexSql
         "metadata", "created_at", "change_sequence",
     ];
 
+    private static readonly string[] AuditColumns =
+    [
+        "occurred_at", "subject", "subject_name", "client_address", "action", "study_instance_uid", "series_instance_uid",
+        "sop_instance_uid", "patient_id", "outcome", "status", "bytes", "correlation_id", "details", "previous_hash", "hash",
+    ];
+
     private static readonly string[] ChangeColumns = ["occurred_at", "action", "study_instance_uid", "series_instance_uid", "sop_instance_uid"];
 
     private const string StudySelect =
@@ -72,9 +78,13 @@ internal sealed class IndexSql
             $"SELECT DISTINCT i.sop_class_uid FROM instance i JOIN series se ON se.id = i.series_id WHERE se.study_id = {p}StudyId ORDER BY i.sop_class_uid";
         UpdateStudySopClasses = $"UPDATE study SET sop_classes_in_study = {p}Value WHERE id = {p}StudyId";
         InsertChange = dialect.InsertReturningId("change_log", ChangeColumns, "sequence");
-        InsertAudit =
-            "INSERT INTO audit (occurred_at, actor, action, study_instance_uid, series_instance_uid, sop_instance_uid) " +
-            $"VALUES ({dialect.UtcNowMilliseconds}, {p}Actor, {p}Action, {p}StudyInstanceUid, {p}SeriesInstanceUid, {p}SopInstanceUid)";
+        InsertAudit = SqlText.InsertInto(p, "audit_event", AuditColumns);
+        LastAuditHash = $"SELECT hash FROM audit_event ORDER BY sequence DESC {dialect.Paging("One", "Zero")}";
+        AuditRead = "SELECT sequence AS Sequence, occurred_at AS OccurredAt, subject AS Subject, subject_name AS SubjectName, client_address AS ClientAddress, " +
+            "action AS Action, study_instance_uid AS StudyInstanceUid, series_instance_uid AS SeriesInstanceUid, sop_instance_uid AS SopInstanceUid, " +
+            "patient_id AS PatientId, outcome AS Outcome, status AS Status, bytes AS Bytes, correlation_id AS CorrelationId, details AS Details, " +
+            "previous_hash AS PreviousHash, hash AS Hash FROM audit_event";
+        SealAudit = $"UPDATE audit_event SET previous_hash = {p}PreviousHash, hash = {p}Hash WHERE sequence = {p}Sequence AND hash IS NULL";
 
         FindInstance =
             "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, " +
@@ -96,9 +106,9 @@ internal sealed class IndexSql
             $"i.metadata AS MetadataJson, i.created_at AS CreatedAt {instanceFrom}";
         ContentRead =
             "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, i.sop_instance_uid AS SopInstanceUid, " +
-            "i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.metadata AS MetadataJson " +
+            "st.patient_id AS PatientId, i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.metadata AS MetadataJson " +
             instanceFrom;
-        VersionRead = $"SELECT COUNT(*) AS Instances, COALESCE(MAX(i.change_sequence), 0) AS LatestChange {instanceFrom}";
+        VersionRead = $"SELECT COUNT(*) AS Instances, COALESCE(MAX(i.change_sequence), 0) AS LatestChange, MAX(st.patient_id) AS PatientId {instanceFrom}";
     }
 
     public string FindExisting { get; }
@@ -123,6 +133,9 @@ internal sealed class IndexSql
     public string UpdateStudySopClasses { get; }
     public string InsertChange { get; }
     public string InsertAudit { get; }
+    public string LastAuditHash { get; }
+    public string AuditRead { get; }
+    public string SealAudit { get; }
     public string FindInstance { get; }
     public string IsBlobReferenced { get; }
     public string StudyRead { get; }

@@ -25,7 +25,7 @@ public sealed partial class SqlIndexStore
     {
         var (sql, parameters) = Scoped(_sql.VersionRead, scope, access, "");
         var rows = await QueryAsync<VersionRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
-        return rows is [{ Instances: > 0 } row] ? new ContentVersion(row.Instances, row.LatestChange) : null;
+        return rows is [{ Instances: > 0 } row] ? new ContentVersion(row.Instances, row.LatestChange, row.PatientId) : null;
     }
 
     public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken)
@@ -95,6 +95,7 @@ public sealed partial class SqlIndexStore
     {
         public long Instances { get; set; }
         public long LatestChange { get; set; }
+        public string? PatientId { get; set; }
     }
 
     // Rows mirror the columns' storage types; the public records are built from them.

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using DicomWebArchive.Core;
+using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Core.Index;
 
 namespace DicomWebArchive.Storage.Index;
@@ -27,8 +28,11 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     /// <summary>An index in the SQLite file the connection string names (created when missing).</summary>
     public static SqlIndexStore ForSqlite(string connectionString) => new(new SqliteIndexDatabase(connectionString));
 
-    public async Task InitializeAsync(CancellationToken cancellationToken) =>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
         await IndexMigrator.MigrateAsync(_database, cancellationToken).ConfigureAwait(false);
+        await SealAuditAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
     {
@@ -41,11 +45,24 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             await using (transaction.ConfigureAwait(false))
             {
                 var write = new Write(connection, transaction, cancellationToken);
+                // The audit record of an instance kept commits with it: a crash never leaves one without the other.
+                // Refusals are recorded by the front end, which knows the reason.
+                var audit = AuditRecord.For(caller, AuditActions.Store, _time.GetUtcNow()) with
+                {
+                    StudyInstanceUid = record.StudyInstanceUid,
+                    SeriesInstanceUid = record.SeriesInstanceUid,
+                    SopInstanceUid = record.SopInstanceUid,
+                    PatientId = record.PatientId,
+                    Bytes = record.Size,
+                };
+
                 var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
                     {
+                        await AppendAuditAsync(write, audit with { Details = "already stored" }).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return (AddInstanceResult.AlreadyStored, null);
                     }
 
@@ -101,14 +118,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     await RefreshStudyAsync(write, study.Id, now, modalities: true, sopClasses: true).ConfigureAwait(false);
                 }
 
-                await write.ExecuteAsync(_sql.InsertAudit, new
-                {
-                    Actor = caller.Subject,
-                    Action = existing is null ? "store" : "replace",
-                    record.StudyInstanceUid,
-                    record.SeriesInstanceUid,
-                    record.SopInstanceUid,
-                }).ConfigureAwait(false);
+                await AppendAuditAsync(write, audit with { Details = existing is null ? "stored" : "replaced" }).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
             }

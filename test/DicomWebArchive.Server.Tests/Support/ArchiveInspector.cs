@@ -38,15 +38,21 @@ internal sealed partial class ArchiveInspector(string dataDirectory)
         "i.metadata AS Metadata, i.frame_table AS FrameTable, i.pixel_data_offset AS PixelDataOffset " +
         "FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id");
 
-    /// <summary>Every committed blob is referenced by exactly one instance row and vice versa; nothing half-stored.</summary>
+    /// <summary>
+    /// Every committed blob is referenced by exactly one instance row and vice versa, and every instance has the audit
+    /// record of its store: nothing half-stored, nothing stored unrecorded.
+    /// </summary>
     public void AssertConsistent()
     {
         var keys = BlobFiles().Select(Path.GetFileName).Order().ToList();
         var referenced = Instances().Select(i => i.BlobKey).Order().ToList();
+        var unrecorded = Query<string>("SELECT i.sop_instance_uid FROM instance i WHERE NOT EXISTS " +
+            "(SELECT 1 FROM audit_event a WHERE a.action = 'store' AND a.sop_instance_uid = i.sop_instance_uid AND a.hash IS NOT NULL)");
         Assert.Multiple(() =>
         {
             Assert.That(keys, Is.EqualTo(referenced), "blob files and index rows disagree");
             Assert.That(TemporaryBlobFiles(), Is.Empty, "temporary blob files left behind");
+            Assert.That(unrecorded, Is.Empty, "instances without the audit record of their store");
         });
     }
 }

@@ -18,14 +18,7 @@ internal sealed class SecureArchive : IAsyncDisposable
     public SecureArchive(params (string Key, string Value)[] settings)
     {
         Key = RandomNumberGenerator.GetBytes(32);
-        Factory = new ArchiveFactory([
-            ("Auth:SigningKey", Convert.ToBase64String(Key)),
-            ("Auth:Issuer", Issuer),
-            ("Auth:Audience", Audience),
-            ("Auth:LinkKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
-            ("Auth:StudyAccess:Attribute", "PatientID"),
-            ("Auth:StudyAccess:Claim", AccessClaim),
-            .. settings]);
+        Factory = new ArchiveFactory([.. Settings(Key), .. settings]);
         Client = Factory.CreateClient();
     }
 
@@ -37,7 +30,21 @@ internal sealed class SecureArchive : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>A token as the site's issuer would sign it.</summary>
-    public string Token(string subject, string scopes, string[]? patients = null, TimeSpan? lifetime = null, DateTime? issuedAt = null, byte[]? key = null, string audience = Audience)
+    public string Token(string subject, string scopes, string[]? patients = null, TimeSpan? lifetime = null, DateTime? issuedAt = null, byte[]? key = null, string audience = Audience) =>
+        Sign(key ?? Key, subject, scopes, patients, lifetime, issuedAt, audience);
+
+    /// <summary>The settings of a site with authentication on and signed links, for servers started otherwise (on Kestrel).</summary>
+    public static (string Key, string Value)[] Settings(byte[] key) =>
+    [
+        ("Auth:SigningKey", Convert.ToBase64String(key)),
+        ("Auth:Issuer", Issuer),
+        ("Auth:Audience", Audience),
+        ("Auth:LinkKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+        ("Auth:StudyAccess:Attribute", "PatientID"),
+        ("Auth:StudyAccess:Claim", AccessClaim),
+    ];
+
+    public static string Sign(byte[] key, string subject, string scopes, string[]? patients = null, TimeSpan? lifetime = null, DateTime? issuedAt = null, string audience = Audience)
     {
         var at = issuedAt ?? DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = scopes };
@@ -53,7 +60,7 @@ internal sealed class SecureArchive : IAsyncDisposable
             IssuedAt = at,
             NotBefore = at,
             Expires = at + (lifetime ?? TimeSpan.FromHours(1)),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? Key), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
         });
     }
 

@@ -48,7 +48,7 @@ public sealed class IndexMigratorTests
         Assert.That(applied, Is.EqualTo(IndexMigrator.Load(SqliteDialect.Instance).Select(m => m.Version)));
         await using var connection = await database.OpenAsync(CancellationToken.None);
         var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).ToList();
-        Assert.That(tables, Is.SupersetOf(new[] { "audit", "instance", "schema_version", "series", "study" }));
+        Assert.That(tables, Is.SupersetOf(new[] { "audit_event", "change_log", "instance", "schema_version", "series", "study" }));
         var versions = (await connection.QueryAsync<(long Version, string Name, long AppliedAt)>("SELECT version, name, applied_at FROM schema_version")).ToList();
         Assert.That(versions.Select(v => v.Version), Is.EqualTo(applied.Select(v => (long)v)));
         Assert.That(versions[0].Name, Is.EqualTo("0001_initial"));

@@ -17,7 +17,8 @@ public sealed class IndexSqlTests
 
         Assert.That(sql.InsertStudy, Is.EqualTo(dialect.Upsert("study", Columns(sql.InsertStudy), "study_instance_uid", [])));
         Assert.That(sql.InsertInstance, Does.Contain("@Sha256").And.Contain("@Metadata"));
-        Assert.That(sql.InsertAudit, Does.Contain(dialect.UtcNowMilliseconds));
+        Assert.That(sql.InsertAudit, Does.StartWith("INSERT INTO audit_event (").And.Contain("@PreviousHash, @Hash)"));
+        Assert.That(sql.LastAuditHash, Does.Contain("ORDER BY sequence DESC"));
     }
 
     [Test]

@@ -44,13 +44,13 @@ public sealed partial class SqlIndexStoreTests
         await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 1, content: "b"), true, ArchiveCaller.System, CancellationToken.None);
         var replaced = await _store.GetVersionAsync(study, StudyAccess.All, CancellationToken.None);
 
-        Assert.That(one, Is.EqualTo(new ContentVersion(1, one!.Value.LatestChange)));
+        Assert.That(one, Is.EqualTo(new ContentVersion(1, one!.Value.LatestChange, "PID1")));
         Assert.That(otherStudyAdded, Is.EqualTo(one), "another study's instance leaves this one's version");
         Assert.That(two!.Value.Instances, Is.EqualTo(2));
         Assert.That(replaced!.Value.Instances, Is.EqualTo(2));
         Assert.That(new[] { one, two, replaced }.Select(v => v!.Value.LatestChange), Is.Ordered.Ascending.And.Unique);
         Assert.That(await _store.GetVersionAsync(new InstanceScope(study.StudyInstanceUid, IndexRecords.Instance(1, 2, 1).SeriesInstanceUid), StudyAccess.All, CancellationToken.None),
-            Is.EqualTo(new ContentVersion(1, two.Value.LatestChange)));
+            Is.EqualTo(new ContentVersion(1, two.Value.LatestChange, "PID1")));
     }
 
     [Test]

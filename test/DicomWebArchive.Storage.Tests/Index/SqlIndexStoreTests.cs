@@ -54,7 +54,7 @@ public sealed partial class SqlIndexStoreTests
         await using var connection = new SqliteConnection(_connectionString);
         Assert.That(await connection.ExecuteScalarAsync<string>("SELECT patient_name_normalized FROM study"), Is.EqualTo("MULLER^ZOE"));
         var audit = (await connection.QueryAsync<(string? Actor, string Action, string Study, string Series, string Sop, long At)>(
-            "SELECT actor, action, study_instance_uid, series_instance_uid, sop_instance_uid, occurred_at FROM audit")).Single();
+            "SELECT subject, action, study_instance_uid, series_instance_uid, sop_instance_uid, occurred_at FROM audit_event")).Single();
         Assert.That(audit.Actor, Is.EqualTo("system"));
         Assert.That(audit.Action, Is.EqualTo("store"));
         Assert.That((audit.Study, audit.Series, audit.Sop), Is.EqualTo((record.StudyInstanceUid, record.SeriesInstanceUid, record.SopInstanceUid)));
@@ -143,7 +143,7 @@ public sealed partial class SqlIndexStoreTests
 
         Assert.That(again, Is.EqualTo((AddInstanceResult.AlreadyStored, (string?)null)));
         Assert.That((await _store.FindInstanceAsync(record.SopInstanceUid, CancellationToken.None))!.BlobKey, Is.EqualTo(record.BlobKey));
-        Assert.That(await AuditCountAsync(), Is.EqualTo(1));
+        Assert.That(await AuditCountAsync(), Is.EqualTo(2), "the re-send is recorded as kept");
     }
 
     [Test]
@@ -273,6 +273,6 @@ public sealed partial class SqlIndexStoreTests
     private async Task<long> AuditCountAsync()
     {
         await using var connection = new SqliteConnection(_connectionString);
-        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit");
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_event");
     }
 }
