@@ -9,7 +9,7 @@ using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(MigrateCommand.Settings(args));
 
 builder.AddServerOptions();
 builder.Services.AddArchiveStorage();
@@ -35,6 +35,10 @@ builder.Services.AddSwaggerGen(swagger =>
 });
 
 var app = builder.Build();
+if (MigrateCommand.IsRequested(args))
+{
+    return await MigrateCommand.RunAsync(app.Services);
+}
 
 // Unexpected exceptions become a 500 problem body; the process keeps serving.
 app.UseExceptionHandler();
@@ -53,6 +57,7 @@ dicomWeb.MapRendered();
 app.MapWadoUri();
 app.MapHealth();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -13,6 +13,7 @@ namespace DicomWebArchive.Storage.Index;
 public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 {
     private const char ValueSeparator = '\\';
+    private const int MaxAttempts = 5;
     private readonly IndexDatabase _database;
     private readonly IndexSql _sql;
     private readonly TimeProvider _time;
@@ -27,6 +28,14 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     /// <summary>An index in the SQLite file the connection string names (created when missing).</summary>
     public static SqlIndexStore ForSqlite(string connectionString) => new(new SqliteIndexDatabase(connectionString));
 
+    /// <summary>An index on <paramref name="provider"/> (Sqlite, PostgreSql or SqlServer), as Storage:Index:Provider names it.</summary>
+    public static SqlIndexStore Create(string provider, string connectionString) => new(IndexDatabase.Create(provider, connectionString));
+
+    /// <summary>Where the index lives, safe to log (no password).</summary>
+    public string Description => _database.Description;
+
+    internal ISqlDialect Dialect => _database.Dialect;
+
     public async Task InitializeAsync(CancellationToken cancellationToken) =>
         await IndexMigrator.MigrateAsync(_database, cancellationToken).ConfigureAwait(false);
 
@@ -34,6 +43,22 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
+        // A deadlock victim was rolled back whole before its COMMIT was sent: running the write again is safe.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAddInstanceAsync(record, overwrite, caller, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && _database.IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
+    {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -41,6 +66,8 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             await using (transaction.ConfigureAwait(false))
             {
                 var write = new Write(connection, transaction, cancellationToken);
+                // Lock order: the instance, then its studies by UID, then the change log (IndexDatabase.LockAsync).
+                await _database.LockAsync(connection, transaction, "instance:" + record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
                 var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
                 if (existing is not null)
                 {
@@ -53,7 +80,15 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     {
                         return (AddInstanceResult.Conflict, null);
                     }
+                }
 
+                foreach (var studyUid in new[] { record.StudyInstanceUid, existing?.StudyInstanceUid }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
+                {
+                    await _database.LockAsync(connection, transaction, "study:" + studyUid, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (existing is not null)
+                {
                     await write.ExecuteAsync(_sql.DeleteInstance, new { existing.Id }).ConfigureAwait(false);
                 }
 
@@ -66,7 +101,8 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     return (AddInstanceResult.Conflict, null);
                 }
 
-                // The change sequence is taken under the write lock, so sequences commit in the order they were taken.
+                // The change sequence is taken under a lock held to COMMIT, so sequences commit in the order they were taken.
+                await _database.LockAsync(connection, transaction, "dwa:change_log", cancellationToken).ConfigureAwait(false);
                 var change = await write.ExecuteScalarAsync<long>(_sql.InsertChange, new
                 {
                     OccurredAt = now,
@@ -135,23 +171,6 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         }
     }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                return await connection.ExecuteScalarAsync<long>(
-                    new CommandDefinition("SELECT COUNT(*) FROM schema_version", cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
-            }
-        }
-        catch (DbException)
-        {
-            return false;
-        }
-    }
-
     private async Task<StudyRow> UpsertStudyAsync(Write write, InstanceRecord r, long now)
     {
         // First writer wins for the study's attributes; later instances only move its aggregates.
@@ -173,7 +192,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             CreatedAt = now,
             UpdatedAt = now,
         }).ConfigureAwait(false);
-        return await write.QuerySingleAsync<StudyRow>(_sql.SelectStudyForUpdate, new { r.StudyInstanceUid }).ConfigureAwait(false);
+        return await write.QuerySingleAsync<StudyRow>(_sql.SelectStudy, new { r.StudyInstanceUid }).ConfigureAwait(false);
     }
 
     private async Task<SeriesRow> UpsertSeriesAsync(Write write, InstanceRecord r, long studyId, long now)
@@ -191,7 +210,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             r.PerformedProcedureStepStartTime,
             CreatedAt = now,
         }).ConfigureAwait(false);
-        var series = await write.QuerySingleAsync<SeriesRow>(_sql.SelectSeriesForUpdate, new { r.SeriesInstanceUid }).ConfigureAwait(false);
+        var series = await write.QuerySingleAsync<SeriesRow>(_sql.SelectSeries, new { r.SeriesInstanceUid }).ConfigureAwait(false);
         series.IsNew = inserted > 0;
         return series;
     }
@@ -289,6 +308,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         public long Id { get; set; }
         public long SeriesId { get; set; }
         public long StudyId { get; set; }
+        public string StudyInstanceUid { get; set; } = "";
         public byte[] Sha256 { get; set; } = [];
         public string BlobKey { get; set; } = "";
     }
