@@ -30,8 +30,8 @@ internal static class HealthEndpoints
 
     private static async Task WriteReportAsync(HttpContext context, HealthReport report)
     {
-        context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var json = new Utf8JsonWriter(buffer);
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
         json.WriteStartObject("checks");
@@ -52,6 +52,9 @@ internal static class HealthEndpoints
         }
         json.WriteEndObject();
         json.WriteEndObject();
+        json.Flush();
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     private sealed class IndexHealthCheck(ArchiveHealth health) : IHealthCheck

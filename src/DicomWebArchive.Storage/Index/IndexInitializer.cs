@@ -14,6 +14,7 @@ internal sealed partial class IndexInitializer(SqlIndexStore index, ILogger<Inde
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
+    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,11 +26,23 @@ internal sealed partial class IndexInitializer(SqlIndexStore index, ILogger<Inde
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // A host may dispose its services before stopping them; Dispose has stopped the retries then.
+        if (!_disposed)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
         await _retrying.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+    }
 
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
