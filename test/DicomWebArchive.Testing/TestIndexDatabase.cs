@@ -62,7 +62,17 @@ public sealed class TestIndexDatabase : IAsyncDisposable
     public override string ToString() => Provider;
 
     /// <summary>Creates the database; ignores the calling test when the provider's server is not configured or does not answer.</summary>
-    public static async Task<TestIndexDatabase> CreateAsync(string provider)
+    public static Task<TestIndexDatabase> CreateAsync(string provider) => CreateAsync(provider, create: true);
+
+    /// <summary>
+    /// A database server that answers but has no database of this name yet (<see cref="CreateDatabaseAsync"/> makes it):
+    /// an archive started against it cannot migrate until then. Not for SQLite, which creates its file itself.
+    /// </summary>
+    public static Task<TestIndexDatabase> ReserveAsync(string provider) => CreateAsync(provider, create: false);
+
+    public Task CreateDatabaseAsync() => ExecuteOnServerAsync(Provider == IndexProviders.PostgreSql ? $"CREATE DATABASE \"{_name}\"" : $"CREATE DATABASE [{_name}]");
+
+    private static async Task<TestIndexDatabase> CreateAsync(string provider, bool create)
     {
         if (provider == IndexProviders.Sqlite)
         {
@@ -78,23 +88,28 @@ public sealed class TestIndexDatabase : IAsyncDisposable
         }
 
         var name = "dwa_test_" + Guid.NewGuid().ToString("N")[..16];
+        string connectionString = provider == IndexProviders.PostgreSql
+            ? new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString
+            : new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString;
+        var database = new TestIndexDatabase(provider, connectionString, admin, name, null);
         try
         {
-            await using var connection = Connect(provider, admin!);
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = provider == IndexProviders.PostgreSql ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE [{name}]";
-            await command.ExecuteNonQueryAsync();
+            await database.ExecuteOnServerAsync(create ? (provider == IndexProviders.PostgreSql ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE [{name}]") : "SELECT 1");
         }
         catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException)
         {
             Assert.Ignore($"{provider}: the server {variable} names does not answer: {e.Message}");
         }
+        return database;
+    }
 
-        string connectionString = provider == IndexProviders.PostgreSql
-            ? new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString
-            : new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString;
-        return new TestIndexDatabase(provider, connectionString, admin, name, null);
+    private async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = Connect(Provider, _adminConnectionString!);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>An open connection to the database, for looking at its rows directly.</summary>
@@ -121,20 +136,16 @@ public sealed class TestIndexDatabase : IAsyncDisposable
             return;
         }
 
-        await using var connection = Connect(Provider, _adminConnectionString!);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
         if (Provider == IndexProviders.PostgreSql)
         {
             NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-            command.CommandText = $"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)";
+            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
         }
         else
         {
             SqlConnection.ClearAllPools();
-            command.CommandText = $"ALTER DATABASE [{_name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_name}]";
+            await ExecuteOnServerAsync($"IF DB_ID(N'{_name}') IS NOT NULL BEGIN ALTER DATABASE [{_name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_name}] END");
         }
-        await command.ExecuteNonQueryAsync();
     }
 
     private static DbConnection Connect(string provider, string connectionString) => provider switch

@@ -42,7 +42,10 @@ internal abstract class IndexDatabase
         }
     }
 
-    /// <summary>The database chose this write as a deadlock victim and rolled it back: running it again is safe.</summary>
+    /// <summary>
+    /// A failure that running the write again can get past: a deadlock victim, a connection lost or refused. Only asked
+    /// about failures before COMMIT, when the database has surely rolled the write back.
+    /// </summary>
     public virtual bool IsTransient(Exception exception) => false;
 
     /// <summary>Database-wide settings made once before migrating.</summary>

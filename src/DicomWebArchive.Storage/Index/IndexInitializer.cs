@@ -11,7 +11,7 @@ namespace DicomWebArchive.Storage.Index;
 internal sealed partial class IndexInitializer(SqlIndexStore index, ILogger<IndexInitializer> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
     private bool _disposed;

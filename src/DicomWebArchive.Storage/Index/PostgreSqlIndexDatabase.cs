@@ -26,6 +26,9 @@ internal sealed class PostgreSqlIndexDatabase : IndexDatabase
 {
     private const string DeadlockDetected = "40P01";
     private const string SerializationFailure = "40001";
+    private const string AdminShutdown = "57P01";
+    private const string CrashShutdown = "57P02";
+    private const string CannotConnectNow = "57P03";
     private readonly string _connectionString;
 
     public PostgreSqlIndexDatabase(string connectionString)
@@ -61,8 +64,13 @@ internal sealed class PostgreSqlIndexDatabase : IndexDatabase
         connection.ExecuteAsync(new CommandDefinition(
             "SELECT pg_advisory_xact_lock(@Key)", new { Key = LockKey(name) }, transaction, cancellationToken: cancellationToken));
 
-    public override bool IsTransient(Exception exception) =>
-        exception is PostgresException { SqlState: DeadlockDetected or SerializationFailure };
+    // Npgsql marks network failures transient; a session ended by the server (a restart, a failover) says so by its state.
+    public override bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException e => e.SqlState is DeadlockDetected or SerializationFailure or AdminShutdown or CrashShutdown or CannotConnectNow || e.IsTransient,
+        NpgsqlException e => e.IsTransient,
+        _ => false,
+    };
 
     /// <summary>Advisory locks are named by a 64-bit number: the first 8 bytes of the name's SHA-256, the same in every process.</summary>
     internal static long LockKey(string name) => BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));

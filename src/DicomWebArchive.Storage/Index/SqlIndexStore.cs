@@ -43,21 +43,25 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
-        // A deadlock victim was rolled back whole before its COMMIT was sent: running the write again is safe.
+        // A write that failed before its COMMIT was sent did not happen (the database rolls back what a lost session or a
+        // deadlock victim began), so a deadlock or a connection a database restart broke while it sat in the pool is
+        // retried. A failure during COMMIT is never retried: whether it committed cannot be told, and the caller decides.
         for (var attempt = 1; ; attempt++)
         {
+            var write = new WriteAttempt();
             try
             {
-                return await TryAddInstanceAsync(record, overwrite, caller, cancellationToken).ConfigureAwait(false);
+                return await TryAddInstanceAsync(record, overwrite, caller, write, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (attempt < MaxAttempts && _database.IsTransient(e))
+            catch (Exception e) when (attempt < MaxAttempts && !write.Committing && _database.IsTransient(e))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddInstanceAsync(
+        InstanceRecord record, bool overwrite, ArchiveCaller caller, WriteAttempt attempt, CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -145,6 +149,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     record.SeriesInstanceUid,
                     record.SopInstanceUid,
                 }).ConfigureAwait(false);
+                attempt.Committing = true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
             }
@@ -301,6 +306,11 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         public Task<IEnumerable<T>> QueryAsync<T>(string sql, object parameters) => Connection.QueryAsync<T>(Command(sql, parameters));
 
         private CommandDefinition Command(string sql, object parameters) => new(sql, parameters, Transaction, cancellationToken: CancellationToken);
+    }
+
+    private sealed class WriteAttempt
+    {
+        public bool Committing { get; set; }
     }
 
     private sealed class ExistingInstance

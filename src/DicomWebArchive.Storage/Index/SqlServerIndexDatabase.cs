@@ -56,5 +56,7 @@ internal sealed class SqlServerIndexDatabase : IndexDatabase
             "IF @result < 0 THROW 51000, 'The index lock could not be taken.', 1;",
             new { Name = name, Timeout = LockTimeoutMilliseconds }, transaction, cancellationToken: cancellationToken));
 
-    public override bool IsTransient(Exception exception) => exception is SqlException { Number: DeadlockVictim };
+    // The deadlock victim, and the errors of a connection lost or of a database failing over (Azure SQL's documented list).
+    public override bool IsTransient(Exception exception) =>
+        exception is SqlException { Number: DeadlockVictim or 233 or 10053 or 10054 or 10060 or 40197 or 40501 or 40613 or 49918 or 49919 or 49920 };
 }
