@@ -27,6 +27,22 @@ public sealed class HealthEndpointsTests
     }
 
     [Test]
+    public async Task Ready_Healthy_JsonNamesIndexAndSchemaVersion()
+    {
+        await using var factory = new ArchiveFactory();
+        using var client = factory.CreateClient();
+
+        using var ready = await client.GetAsync("/health/ready");
+
+        Assert.That(ready.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        using var json = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        var index = json.RootElement.GetProperty("checks").GetProperty("index");
+        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+        Assert.That(index.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(2));
+        Assert.That(index.GetProperty("description").GetString(), Does.StartWith("SQLite index ").And.EndWith("schema version 2."));
+    }
+
+    [Test]
     public async Task Ready_IndexFileUnreadable_503()
     {
         await using var factory = new ArchiveFactory();
