@@ -31,6 +31,47 @@ if [ ! -f "$tools/ohif/package/dist/app-config.js" ]; then
   mkdir -p "$tools/ohif" && (cd "$tools/ohif" && npm pack --silent @ohif/app@3.13.2 >/dev/null && tar xzf ohif-app-3.13.2.tgz && rm -f ohif-app-3.13.2.tgz) || echo "npm pack @ohif/app failed"
 fi
 
+# A throwaway PostgreSQL 15 for the index's integration tests: its own cluster under a temporary folder, on a free
+# loopback port, stopped (only this one, by its data folder) when this script exits, whatever the tests did.
+pgbin=/usr/lib/postgresql/15/bin
+if [ ! -x "$pgbin/initdb" ]; then
+  echo "Installing postgresql"
+  export DEBIAN_FRONTEND=noninteractive
+  # The package would start a cluster of its own; policy-rc.d keeps it from starting services while it installs.
+  policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1; fi
+  apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } || echo "apt-get install postgresql failed"
+  [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+fi
+pg_failed=0
+pg_dir=
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_postgres() {
+  if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
+    as_postgres "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1
+  fi
+  [ -n "$pg_dir" ] && rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT TERM
+if [ -x "$pgbin/initdb" ]; then
+  pg_dir=$(mktemp -d /tmp/dwa-postgres-XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres: "$pg_dir"
+  pg_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if as_postgres "$pgbin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$pg_dir/initdb.log" 2>&1 &&
+     as_postgres "$pgbin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+       -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=300" start >/dev/null; then
+    export DWA_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    echo "PostgreSQL 15 on 127.0.0.1:$pg_port (pid $(head -1 "$pg_dir/data/postmaster.pid"))"
+  else
+    echo "PostgreSQL did not start:"; cat "$pg_dir/initdb.log" "$pg_dir/server.log" 2>/dev/null | tail -20
+    pg_failed=1
+  fi
+else
+  pg_failed=1
+fi
+[ -n "${DWA_TEST_SQLSERVER:-}" ] || echo "DWA_TEST_SQLSERVER is not set: the index tests on SQL Server are reported as skipped"
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if ! dotnet build DicomWebArchive.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"
@@ -63,6 +104,10 @@ expected=$(ls test/*.Tests/*.Tests.csproj | wc -l)
 if [ "$files" -lt "$expected" ]; then
   echo "$((expected - files)) test project(s) produced no results"
   failed=$((failed + expected - files)); status=1
+fi
+if [ "$pg_failed" -gt 0 ]; then
+  echo "the PostgreSQL integration tests could not run"
+  failed=$((failed + 1)); status=1
 fi
 [ "$failed" -gt 0 ] && status=1
 echo "$passed passed, $failed failed, $skipped skipped"

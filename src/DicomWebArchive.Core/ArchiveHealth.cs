@@ -8,5 +8,8 @@ public sealed class ArchiveHealth(IIndexStore index, IBlobStore blobs)
 {
     public Task<bool> IsIndexHealthyAsync(CancellationToken cancellationToken) => index.IsHealthyAsync(cancellationToken);
 
+    /// <summary>The index's health with its description and schema version, for the readiness endpoint.</summary>
+    public Task<IndexHealth> GetIndexHealthAsync(CancellationToken cancellationToken) => index.GetHealthAsync(cancellationToken);
+
     public Task<bool> IsBlobStoreHealthyAsync(CancellationToken cancellationToken) => blobs.IsHealthyAsync(cancellationToken);
 }

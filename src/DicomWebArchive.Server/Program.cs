@@ -10,13 +10,14 @@ using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
-var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : args);
+// Two commands besides serving: "token" mints a development token, "migrate" brings the index schema up to date.
+var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : MigrateCommand.Settings(args));
 if (args is ["token", .. var tokenArguments])
 {
     return DevelopmentTokens.Run(tokenArguments, builder.Configuration, Console.Out, Console.Error);
 }
 
-if (ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
+if (!MigrateCommand.IsRequested(args) && ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
 {
     Console.Error.WriteLine(refusal);
     return 1;
@@ -52,6 +53,10 @@ builder.Services.AddSwaggerGen(swagger =>
 });
 
 var app = builder.Build();
+if (MigrateCommand.IsRequested(args))
+{
+    return await MigrateCommand.RunAsync(app.Services);
+}
 app.WarnWhenAnonymous();
 
 // Unexpected exceptions become a 500 problem body with no detail; the process keeps serving.
@@ -82,7 +87,7 @@ app.MapLinks();
 app.MapAudit();
 app.MapHealth();
 
-app.Run();
+await app.RunAsync();
 return 0;
 
 public partial class Program;

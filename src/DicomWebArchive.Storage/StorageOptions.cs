@@ -1,5 +1,8 @@
 using DicomWebArchive.Core;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace DicomWebArchive.Storage;
 
@@ -19,6 +22,10 @@ public sealed class StorageOptions : IArchiveOptions
 
     internal string FullDataDirectory => Path.GetFullPath(DataDirectory);
 
+    /// <summary>The configured provider, spelled as <see cref="StorageIndexOptions"/> spells it.</summary>
+    internal string IndexProvider =>
+        StorageIndexOptions.Providers.FirstOrDefault(p => string.Equals(p, Index.Provider, StringComparison.OrdinalIgnoreCase)) ?? Index.Provider;
+
     internal string IndexConnectionString =>
         string.IsNullOrWhiteSpace(Index.ConnectionString) ? $"Data Source={Path.Combine(FullDataDirectory, "index.db")}" : Index.ConnectionString;
 
@@ -36,13 +43,9 @@ public sealed class StorageOptions : IArchiveOptions
             yield return "Storage:DataDirectory must name a directory.";
             yield break;
         }
-        if (!string.Equals(Index.Provider, StorageIndexOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        if (IndexProviderProblem() is { } indexProblem)
         {
-            yield return $"Storage:Index:Provider '{Index.Provider}' is not supported; supported providers: {StorageIndexOptions.Sqlite}.";
-        }
-        else if (ConnectionStringProblem() is { } problem)
-        {
-            yield return $"Storage:Index:ConnectionString is not a valid SQLite connection string: {problem}";
+            yield return indexProblem;
         }
         if (PathProblem() is { } pathProblem)
         {
@@ -58,16 +61,32 @@ public sealed class StorageOptions : IArchiveOptions
         }
     }
 
-    private string? ConnectionStringProblem()
+    // The parsers' messages name the keyword at fault, never a value: a password never reaches the log.
+    private string? IndexProviderProblem()
     {
+        var provider = StorageIndexOptions.Providers.FirstOrDefault(p => string.Equals(p, Index.Provider, StringComparison.OrdinalIgnoreCase));
+        if (provider is null)
+        {
+            return $"Storage:Index:Provider '{Index.Provider}' is not supported; supported providers: {string.Join(", ", StorageIndexOptions.Providers)}.";
+        }
+        if (provider != StorageIndexOptions.Sqlite && string.IsNullOrWhiteSpace(Index.ConnectionString))
+        {
+            return $"Storage:Index:ConnectionString must name the database when Storage:Index:Provider is {provider} " +
+                $"(for example {StorageIndexOptions.Example(provider)}).";
+        }
         try
         {
-            _ = new SqliteConnectionStringBuilder(IndexConnectionString);
+            _ = provider switch
+            {
+                StorageIndexOptions.PostgreSql => (DbConnectionStringBuilder)new NpgsqlConnectionStringBuilder(IndexConnectionString),
+                StorageIndexOptions.SqlServer => new SqlConnectionStringBuilder(IndexConnectionString),
+                _ => new SqliteConnectionStringBuilder(IndexConnectionString),
+            };
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            return e.Message;
+            return $"Storage:Index:ConnectionString is not a valid {StorageIndexOptions.DisplayName(provider)} connection string: {e.Message}";
         }
     }
 
@@ -89,12 +108,27 @@ public sealed class StorageOptions : IArchiveOptions
 public sealed class StorageIndexOptions
 {
     public const string Sqlite = "Sqlite";
+    public const string PostgreSql = "PostgreSql";
+    public const string SqlServer = "SqlServer";
 
-    /// <summary>The database under the index; only "Sqlite" for now.</summary>
+    internal static readonly string[] Providers = [Sqlite, PostgreSql, SqlServer];
+
+    /// <summary>The database under the index: Sqlite (one machine), PostgreSql or SqlServer (shared by replicas).</summary>
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>Defaults to <c>Data Source={DataDirectory}/index.db</c>.</summary>
+    /// <summary>For Sqlite, defaults to <c>Data Source={DataDirectory}/index.db</c>; required for the others.</summary>
     public string? ConnectionString { get; set; }
+
+    internal static string DisplayName(string provider) => provider switch
+    {
+        PostgreSql => "PostgreSQL",
+        SqlServer => "SQL Server",
+        _ => "SQLite",
+    };
+
+    internal static string Example(string provider) => provider == PostgreSql
+        ? "Host=db;Database=dicom;Username=archive;Password=..."
+        : "Server=db;Database=dicom;User ID=archive;Password=...;Encrypt=True";
 }
 
 public sealed class StorageBlobOptions

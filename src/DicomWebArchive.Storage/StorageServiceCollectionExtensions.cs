@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Registers the blob store, the index (as <see cref="IIndexStore"/>, <see cref="IIndexReader"/> and
     /// <see cref="IQueryIndex"/>) and the <see cref="OrphanSweeper"/> from section "Storage", validated at start-up; the
-    /// index schema is migrated by a hosted service before the host starts serving.
+    /// index schema is migrated by <see cref="IndexInitializer"/> when the host starts.
     /// </summary>
     public static IServiceCollection AddArchiveStorage(this IServiceCollection services)
     {
@@ -35,7 +35,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqlIndexStore(new SqliteIndexDatabase(options.IndexConnectionString), sp.GetRequiredService<TimeProvider>());
+            return new SqlIndexStore(IndexDatabase.Create(options.IndexProvider, options.IndexConnectionString), sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IIndexStore>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IIndexReader>(sp => sp.GetRequiredService<SqlIndexStore>());
@@ -50,13 +50,5 @@ public static class StorageServiceCollectionExtensions
 
         services.AddHostedService<IndexInitializer>();
         return services;
-    }
-
-    /// <summary>Migrates the index schema when the host starts, before requests are served.</summary>
-    private sealed class IndexInitializer(IIndexStore index) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => index.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

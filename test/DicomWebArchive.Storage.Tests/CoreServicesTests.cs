@@ -5,7 +5,6 @@ using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Dicom;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,21 +13,29 @@ namespace DicomWebArchive.Storage.Tests;
 
 /// <summary>
 /// A second front end needs nothing from the Server project: real files are stored, searched, and retrieved as metadata,
-/// frames, instances and rendered images through the Core services alone, on a real SQLite index and real folders.
+/// frames, instances and rendered images through the Core services alone, on a real index of each database and real folders.
 /// </summary>
-public sealed class CoreServicesTests
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed class CoreServicesTests(string provider)
 {
     private static readonly ArchiveCaller Caller = new() { Subject = "dimse:MODALITY1", CorrelationId = "assoc-1" };
 
     private TempDirectory _temp = null!;
-    private IHost _host = null!;
+    private TestIndexDatabase? _database;
+    private IHost? _host;
 
     [OneTimeSetUp]
     public async Task StartArchive()
     {
         _temp = new TempDirectory();
+        _database = await TestIndexDatabase.CreateAsync(provider);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _temp.Path });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = _temp.Path,
+            ["Storage:Index:Provider"] = _database.Provider,
+            ["Storage:Index:ConnectionString"] = _database.ConnectionString,
+        });
         builder.Services.AddArchiveStorage();
         builder.Services.AddArchiveServices();
         _host = builder.Build();
@@ -45,13 +52,19 @@ public sealed class CoreServicesTests
     [OneTimeTearDown]
     public async Task StopArchive()
     {
-        await _host.StopAsync();
-        _host.Dispose();
-        SqliteConnection.ClearAllPools();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         _temp.Dispose();
     }
 
-    private T Service<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+    private T Service<T>() where T : notnull => _host!.Services.GetRequiredService<T>();
 
     private static async Task<(DicomFile File, byte[] Bytes)> ReadCorpusAsync(string name)
     {

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DicomWebArchive.Storage.Tests;
@@ -65,11 +66,55 @@ public sealed class StorageServiceCollectionExtensionsTests
     [Test]
     public void AddArchiveStorage_UnsupportedProvider_StartFailsNamingIt()
     {
-        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:Provider"] = "PostgreSql" });
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:Provider"] = "Oracle" });
 
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.That(error!.Message, Does.Contain("Storage:Index:Provider 'PostgreSql' is not supported"));
+        Assert.That(error!.Message, Does.Contain("Storage:Index:Provider 'Oracle' is not supported; supported providers: Sqlite, PostgreSql, SqlServer"));
+    }
+
+    [TestCase("PostgreSql")]
+    [TestCase("SqlServer")]
+    public void AddArchiveStorage_SharedProviderWithoutConnectionString_StartFailsNamingTheSetting(string provider)
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:Provider"] = provider });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain($"Storage:Index:ConnectionString must name the database when Storage:Index:Provider is {provider}"));
+    }
+
+    [TestCase("postgresql", "Host=db;Colour=blue;Password=hunter2")]
+    [TestCase("SqlServer", "Server=db;Colour=blue;Password=hunter2")]
+    public void AddArchiveStorage_MalformedSharedConnectionString_StartFailsWithoutThePassword(string provider, string connectionString)
+    {
+        using var host = Build(new() { ["Storage:DataDirectory"] = _temp.Path, ["Storage:Index:Provider"] = provider, ["Storage:Index:ConnectionString"] = connectionString });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("Storage:Index:ConnectionString is not a valid"));
+        Assert.That(error.Message, Does.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public async Task AddArchiveStorage_UnreachablePostgreSql_StartsUnhealthyAndLogsTheSettingNotThePassword()
+    {
+        var log = new ListLogger();
+        using var host = Build(new()
+        {
+            ["Storage:DataDirectory"] = _temp.Path,
+            ["Storage:Index:Provider"] = "PostgreSql",
+            ["Storage:Index:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=dicom;Username=archive;Password=hunter2;Timeout=2",
+        }, log);
+
+        await host.StartAsync();
+
+        var index = host.Services.GetRequiredService<IIndexStore>();
+        var health = await index.GetHealthAsync(CancellationToken.None);
+        Assert.That(health.IsHealthy, Is.False);
+        Assert.That(health.Description, Does.Contain("127.0.0.1:1/dicom").And.Contain("Storage:Index:ConnectionString").And.Not.Contain("hunter2"));
+        Assert.That(log.ToString(), Does.Contain("Storage:Index:ConnectionString").And.Not.Contain("hunter2"));
+        await host.StopAsync();
     }
 
     [Test]
@@ -113,11 +158,36 @@ public sealed class StorageServiceCollectionExtensionsTests
         Assert.That(options.Index.Provider, Is.EqualTo("Sqlite"));
     }
 
-    private static IHost Build(Dictionary<string, string?> settings)
+    private static IHost Build(Dictionary<string, string?> settings, ILoggerProvider? log = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
+        if (log is not null)
+        {
+            builder.Logging.AddProvider(log);
+        }
         builder.Services.AddArchiveStorage();
         return builder.Build();
+    }
+
+    /// <summary>Everything logged, exceptions included, to look for what must never be there.</summary>
+    private sealed class ListLogger : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public override string ToString() => string.Join('\n', _lines);
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
+
+        public void Dispose()
+        {
+        }
     }
 }

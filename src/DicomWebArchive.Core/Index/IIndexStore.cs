@@ -20,4 +20,10 @@ public interface IIndexStore
     Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken);
 
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the index answers with its schema current, and in words an operator reads (never a secret).</summary>
+    async Task<IndexHealth> GetHealthAsync(CancellationToken cancellationToken) =>
+        await IsHealthyAsync(cancellationToken).ConfigureAwait(false)
+            ? new IndexHealth(true, "The index answers.")
+            : new IndexHealth(false, "The index does not answer.");
 }

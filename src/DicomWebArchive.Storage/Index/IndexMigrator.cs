@@ -1,13 +1,16 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 using Dapper;
 
 namespace DicomWebArchive.Storage.Index;
 
 /// <summary>
-/// Applies the dialect's numbered scripts (Index/Migrations/{dialect}/NNNN_name.sql) in order, each in a write
-/// transaction that first checks schema_version, so several processes starting at once apply each script once.
+/// Applies the dialect's numbered scripts (Index/Migrations/{dialect}/NNNN_name.sql) in order, each in a transaction
+/// that holds the database's migration lock and first checks schema_version, so several replicas starting at once
+/// apply each script once. A line holding only GO ends a batch (SQL Server compiles a batch whole, so a column added by
+/// ALTER TABLE can only be used in the next one).
 /// </summary>
 internal static class IndexMigrator
 {
@@ -59,7 +62,13 @@ internal static class IndexMigrator
         await using (connection.ConfigureAwait(false))
         {
             await database.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(database.Dialect.CreateSchemaVersionTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var transaction = await database.BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(database.Dialect.CreateSchemaVersionTable, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var migration in migrations)
             {
                 if (await ApplyAsync(database, connection, migration, cancellationToken).ConfigureAwait(false))
@@ -75,7 +84,7 @@ internal static class IndexMigrator
     private static async Task<bool> ApplyAsync(IndexDatabase database, DbConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         var p = database.Dialect.ParameterPrefix;
-        var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var transaction = await database.BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
             var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -85,12 +94,41 @@ internal static class IndexMigrator
                 return false;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql(), transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var batch in Batches(migration.Sql()))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(batch, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
             await connection.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO schema_version (version, name, applied_at) VALUES ({p}Version, {p}Name, {database.Dialect.UtcNowMilliseconds})",
                 new { migration.Version, migration.Name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
+        }
+    }
+
+    /// <summary>The newest schema version the embedded scripts of <paramref name="dialect"/> make.</summary>
+    public static int LatestVersion(ISqlDialect dialect) => Load(dialect)[^1].Version;
+
+    internal static IEnumerable<string> Batches(string sql)
+    {
+        var batch = new StringBuilder();
+        foreach (var line in sql.Split('\n'))
+        {
+            if (line.Trim().Equals("GO", StringComparison.OrdinalIgnoreCase))
+            {
+                if (batch.ToString().Trim().Length > 0)
+                {
+                    yield return batch.ToString();
+                }
+                batch.Clear();
+                continue;
+            }
+            batch.Append(line).Append('\n');
+        }
+        if (batch.ToString().Trim().Length > 0)
+        {
+            yield return batch.ToString();
         }
     }
 

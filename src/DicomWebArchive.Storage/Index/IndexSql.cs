@@ -49,14 +49,14 @@ internal sealed class IndexSql
         var instanceFrom = "FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id";
 
         FindExisting =
-            $"SELECT i.id AS Id, i.series_id AS SeriesId, se.study_id AS StudyId, i.sha256 AS Sha256, i.blob_key AS BlobKey " +
-            $"FROM instance i JOIN series se ON se.id = i.series_id WHERE i.sop_instance_uid = {p}SopInstanceUid";
+            $"SELECT i.id AS Id, i.series_id AS SeriesId, se.study_id AS StudyId, st.study_instance_uid AS StudyInstanceUid, i.sha256 AS Sha256, " +
+            $"i.blob_key AS BlobKey {instanceFrom} WHERE i.sop_instance_uid = {p}SopInstanceUid";
         DeleteInstance = $"DELETE FROM instance WHERE id = {p}Id";
         InsertStudy = dialect.Upsert("study", StudyColumns, "study_instance_uid", []);
-        SelectStudyForUpdate = $"SELECT id AS Id, sop_classes_in_study AS SopClassesInStudy, access_key AS AccessKey FROM study WHERE study_instance_uid = {p}StudyInstanceUid";
+        SelectStudy = $"SELECT id AS Id, sop_classes_in_study AS SopClassesInStudy, access_key AS AccessKey FROM study WHERE study_instance_uid = {p}StudyInstanceUid";
         SetStudyAccessKey = $"UPDATE study SET access_key = {p}AccessKey WHERE id = {p}StudyId";
         InsertSeries = dialect.Upsert("series", SeriesColumns, "series_instance_uid", []);
-        SelectSeriesForUpdate = $"SELECT id AS Id, study_id AS StudyId FROM series WHERE series_instance_uid = {p}SeriesInstanceUid";
+        SelectSeries = $"SELECT id AS Id, study_id AS StudyId FROM series WHERE series_instance_uid = {p}SeriesInstanceUid";
         InsertInstance = dialect.InsertReturningId("instance", InstanceColumns, "id");
         RefreshSeriesCount =
             $"UPDATE series SET number_of_instances = (SELECT COUNT(*) FROM instance WHERE series_id = {p}SeriesId) WHERE id = {p}SeriesId";
@@ -114,10 +114,10 @@ internal sealed class IndexSql
     public string FindExisting { get; }
     public string DeleteInstance { get; }
     public string InsertStudy { get; }
-    public string SelectStudyForUpdate { get; }
+    public string SelectStudy { get; }
     public string SetStudyAccessKey { get; }
     public string InsertSeries { get; }
-    public string SelectSeriesForUpdate { get; }
+    public string SelectSeries { get; }
     public string InsertInstance { get; }
     public string RefreshSeriesCount { get; }
     public string IncrementSeriesCount { get; }

@@ -51,12 +51,13 @@ internal sealed class QidoSql
             {
                 continue;
             }
-            sql.Append(first ? "" : ", ").Append(QueryColumns.Of(attribute)).Append(" AS ").Append(attribute.Keyword);
+            // Quoted: PostgreSQL folds unquoted names to lower case, and results are read by keyword.
+            sql.Append(first ? "" : ", ").Append(QueryColumns.Of(attribute)).Append(" AS \"").Append(attribute.Keyword).Append('"');
             first = false;
         }
         if (query.NeedsStoredMetadata)
         {
-            sql.Append(", i.metadata AS Metadata");
+            sql.Append(", i.metadata AS \"Metadata\"");
         }
 
         sql.Append(query.Level switch

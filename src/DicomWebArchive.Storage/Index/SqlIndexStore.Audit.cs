@@ -91,9 +91,10 @@ public sealed partial class SqlIndexStore : IAuditStore
         }
     }
 
-    /// <summary>Appends one record chained to the last, inside a write transaction (which serializes appends).</summary>
+    /// <summary>Appends one record chained to the last, inside a write transaction, under the lock that serializes appends.</summary>
     private async Task AppendAuditAsync(Write write, AuditRecord record)
     {
+        await _database.LockAsync(write.Connection, write.Transaction, "dwa:audit_log", write.CancellationToken).ConfigureAwait(false);
         var previous = await write.ExecuteScalarAsync<byte[]?>(_sql.LastAuditHash, new { One = 1, Zero = 0 }).ConfigureAwait(false);
         await write.ExecuteAsync(_sql.InsertAudit, new
         {

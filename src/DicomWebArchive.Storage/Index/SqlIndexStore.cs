@@ -14,6 +14,7 @@ namespace DicomWebArchive.Storage.Index;
 public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 {
     private const char ValueSeparator = '\\';
+    private const int MaxAttempts = 5;
     private readonly IndexDatabase _database;
     private readonly IndexSql _sql;
     private readonly TimeProvider _time;
@@ -28,6 +29,14 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     /// <summary>An index in the SQLite file the connection string names (created when missing).</summary>
     public static SqlIndexStore ForSqlite(string connectionString) => new(new SqliteIndexDatabase(connectionString));
 
+    /// <summary>An index on <paramref name="provider"/> (Sqlite, PostgreSql or SqlServer), as Storage:Index:Provider names it.</summary>
+    public static SqlIndexStore Create(string provider, string connectionString) => new(IndexDatabase.Create(provider, connectionString));
+
+    /// <summary>Where the index lives, safe to log (no password).</summary>
+    public string Description => _database.Description;
+
+    internal ISqlDialect Dialect => _database.Dialect;
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await IndexMigrator.MigrateAsync(_database, cancellationToken).ConfigureAwait(false);
@@ -38,6 +47,26 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
+        // A write that failed before its COMMIT was sent did not happen (the database rolls back what a lost session or a
+        // deadlock victim began), so a deadlock or a connection a database restart broke while it sat in the pool is
+        // retried. A failure during COMMIT is never retried: whether it committed cannot be told, and the caller decides.
+        for (var attempt = 1; ; attempt++)
+        {
+            var write = new WriteAttempt();
+            try
+            {
+                return await TryAddInstanceAsync(record, overwrite, caller, write, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && !write.Committing && _database.IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddInstanceAsync(
+        InstanceRecord record, bool overwrite, ArchiveCaller caller, WriteAttempt attempt, CancellationToken cancellationToken)
+    {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -56,12 +85,15 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     Bytes = record.Size,
                 };
 
+                // Lock order: the instance, then its studies by UID, then the change log, then the audit trail (IndexDatabase.LockAsync).
+                await _database.LockAsync(connection, transaction, "instance:" + record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
                 var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
                     {
                         await AppendAuditAsync(write, audit with { Details = "already stored" }).ConfigureAwait(false);
+                        attempt.Committing = true;
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return (AddInstanceResult.AlreadyStored, null);
                     }
@@ -70,7 +102,15 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     {
                         return (AddInstanceResult.Conflict, null);
                     }
+                }
 
+                foreach (var studyUid in new[] { record.StudyInstanceUid, existing?.StudyInstanceUid }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
+                {
+                    await _database.LockAsync(connection, transaction, "study:" + studyUid, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (existing is not null)
+                {
                     await write.ExecuteAsync(_sql.DeleteInstance, new { existing.Id }).ConfigureAwait(false);
                 }
 
@@ -83,7 +123,8 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                     return (AddInstanceResult.Conflict, null);
                 }
 
-                // The change sequence is taken under the write lock, so sequences commit in the order they were taken.
+                // The change sequence is taken under a lock held to COMMIT, so sequences commit in the order they were taken.
+                await _database.LockAsync(connection, transaction, "dwa:change_log", cancellationToken).ConfigureAwait(false);
                 var change = await write.ExecuteScalarAsync<long>(_sql.InsertChange, new
                 {
                     OccurredAt = now,
@@ -119,6 +160,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
                 }
 
                 await AppendAuditAsync(write, audit with { Details = existing is null ? "stored" : "replaced" }).ConfigureAwait(false);
+                attempt.Committing = true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
             }
@@ -145,23 +187,6 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         }
     }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                return await connection.ExecuteScalarAsync<long>(
-                    new CommandDefinition("SELECT COUNT(*) FROM schema_version", cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
-            }
-        }
-        catch (DbException)
-        {
-            return false;
-        }
-    }
-
     private async Task<StudyRow> UpsertStudyAsync(Write write, InstanceRecord r, long now)
     {
         // First writer wins for the study's attributes; later instances only move its aggregates.
@@ -184,7 +209,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             CreatedAt = now,
             UpdatedAt = now,
         }).ConfigureAwait(false);
-        var study = await write.QuerySingleAsync<StudyRow>(_sql.SelectStudyForUpdate, new { r.StudyInstanceUid }).ConfigureAwait(false);
+        var study = await write.QuerySingleAsync<StudyRow>(_sql.SelectStudy, new { r.StudyInstanceUid }).ConfigureAwait(false);
         if (study.AccessKey is null && r.AccessKey is not null)
         {
             // A study whose first instance lacked the access attribute takes the first value that comes.
@@ -208,7 +233,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             r.PerformedProcedureStepStartTime,
             CreatedAt = now,
         }).ConfigureAwait(false);
-        var series = await write.QuerySingleAsync<SeriesRow>(_sql.SelectSeriesForUpdate, new { r.SeriesInstanceUid }).ConfigureAwait(false);
+        var series = await write.QuerySingleAsync<SeriesRow>(_sql.SelectSeries, new { r.SeriesInstanceUid }).ConfigureAwait(false);
         series.IsNew = inserted > 0;
         return series;
     }
@@ -301,11 +326,17 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         private CommandDefinition Command(string sql, object parameters) => new(sql, parameters, Transaction, cancellationToken: CancellationToken);
     }
 
+    private sealed class WriteAttempt
+    {
+        public bool Committing { get; set; }
+    }
+
     private sealed class ExistingInstance
     {
         public long Id { get; set; }
         public long SeriesId { get; set; }
         public long StudyId { get; set; }
+        public string StudyInstanceUid { get; set; } = "";
         public byte[] Sha256 { get; set; } = [];
         public string BlobKey { get; set; } = "";
     }

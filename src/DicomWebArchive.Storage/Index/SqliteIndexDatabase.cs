@@ -36,6 +36,8 @@ internal sealed class SqliteIndexDatabase : IndexDatabase
 
     public string DataSource { get; }
 
+    public override string Description => $"SQLite index {DataSource}";
+
     public override ISqlDialect Dialect => SqliteDialect.Instance;
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -27,6 +27,23 @@ public sealed class HealthEndpointsTests
     }
 
     [Test]
+    public async Task Ready_Healthy_JsonNamesIndexAndSchemaVersion()
+    {
+        await using var factory = new ArchiveFactory();
+        using var client = factory.CreateClient();
+
+        using var ready = await client.GetAsync("/health/ready");
+
+        Assert.That(ready.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        using var json = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        var index = json.RootElement.GetProperty("checks").GetProperty("index");
+        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+        int latest = Storage.Index.IndexMigrator.LatestVersion(Storage.Index.SqliteDialect.Instance);
+        Assert.That(index.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(latest));
+        Assert.That(index.GetProperty("description").GetString(), Does.StartWith("SQLite index ").And.EndWith($"schema version {latest}."));
+    }
+
+    [Test]
     public async Task Ready_IndexFileUnreadable_503()
     {
         await using var factory = new ArchiveFactory();

@@ -6,19 +6,19 @@ using DicomWebArchive.Core.Query;
 using DicomWebArchive.Dicom;
 using DicomWebArchive.Storage.Index;
 using DicomWebArchive.Server.Qido;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Primitives;
 
 namespace DicomWebArchive.Server.Tests.Qido;
 
 /// <summary>
-/// Every PS3.4 matching rule against a real SQLite index holding a corpus with known answers. Results are compared as
-/// exact sets of patient IDs (studies) or UIDs, never counts.
+/// Every PS3.4 matching rule against a real index of each database (IndexProviders) holding a corpus with known answers.
+/// Results are compared as exact sets of patient IDs (studies) or UIDs, never counts.
 /// </summary>
-public sealed class QidoSearchTests
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed class QidoSearchTests(string provider)
 {
     private static readonly QidoQueryParser Parser = new(defaultLimit: 1000, maxLimit: 1000, serviceBase: "http://test/dicomweb");
-    private TempDirectory _temp = null!;
+    private TestIndexDatabase? _database;
     private SqlIndexStore _index = null!;
 
     // Study n: (patient name, patient id, accession, study date, modalities by series)
@@ -36,8 +36,8 @@ public sealed class QidoSearchTests
     [OneTimeSetUp]
     public async Task LoadCorpus()
     {
-        _temp = new TempDirectory();
-        _index = SqlIndexStore.ForSqlite($"Data Source={_temp.Combine("index.db")}");
+        _database = await TestIndexDatabase.CreateAsync(provider);
+        _index = SqlIndexStore.Create(provider, _database.ConnectionString);
         await _index.InitializeAsync(CancellationToken.None);
         for (var s = 0; s < Studies.Length; s++)
         {
@@ -62,10 +62,12 @@ public sealed class QidoSearchTests
     }
 
     [OneTimeTearDown]
-    public void TearDown()
+    public async Task TearDown()
     {
-        SqliteConnection.ClearAllPools();
-        _temp.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     private static IEnumerable<TestCaseData> StudyCases()
@@ -129,17 +131,16 @@ public sealed class QidoSearchTests
     public async Task Build_EitherModalityPlan_SameStudies(string query, params string[] expected)
     {
         var parsed = Parse(QueryLevel.Study, null, null, query);
-        var probe = QidoSql.RareModalityProbe(parsed, SqliteDialect.Instance);
-        await using var connection = new SqliteConnection($"Data Source={_temp.Combine("index.db")}");
-        await connection.OpenAsync();
+        var probe = QidoSql.RareModalityProbe(parsed, _index.Dialect);
+        await using var connection = await _database!.OpenAsync();
         if (probe is var (probeSql, probeParameters))
         {
             Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, probeSql, probeParameters), Is.LessThan(QidoSql.RareModalitySeries));
         }
         foreach (var rare in new[] { false, true })
         {
-            var (sql, parameters) = QidoSql.Build(parsed, StudyAccess.All, SqliteDialect.Instance, rareModalities: rare);
-            var ids = (await Dapper.SqlMapper.QueryAsync<string>(connection, $"SELECT PatientID FROM ({sql})", parameters)).ToList();
+            var (sql, parameters) = QidoSql.Build(parsed, StudyAccess.All, _index.Dialect, rareModalities: rare);
+            var ids = (await Dapper.SqlMapper.QueryAsync<string>(connection, $"SELECT \"PatientID\" FROM ({sql}) x", parameters)).ToList();
             Assert.That(ids, Is.EquivalentTo(expected), $"rareModalities={rare}: {sql}");
         }
     }

@@ -2,13 +2,15 @@ using DicomWebArchive.Server.Tests.Support;
 
 namespace DicomWebArchive.Server.Tests.Stow;
 
-/// <summary>Eight clients storing overlapping studies at once: counts and aggregates are exact afterwards.</summary>
-public sealed class StowConcurrencyTests
+/// <summary>Eight clients storing overlapping studies at once: counts and aggregates are exact afterwards, on each index database.</summary>
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed class StowConcurrencyTests(string provider)
 {
     [Test]
     public async Task PostStudies_EightClientsOverlappingStudies_ExactCountsAndAggregates()
     {
-        await using var factory = new ArchiveFactory();
+        await using var index = await TestIndexDatabase.CreateAsync(provider);
+        await using var factory = new ArchiveFactory(index);
         string[] studies = [TestDicom.NewUid(), TestDicom.NewUid()];
         string[] series = [.. Enumerable.Range(0, 4).Select(_ => TestDicom.NewUid())];
         // Series s belongs to study s % 2; the shared instances, sent by every client, are in series 0.

@@ -3,20 +3,22 @@ using DicomWebArchive.Server.Tests.Support;
 
 namespace DicomWebArchive.Server.Tests.Stow;
 
-/// <summary>A server process killed (SIGKILL) while uploads are in flight leaves each instance whole or absent.</summary>
-public sealed class StowCrashTests
+/// <summary>A server process killed (SIGKILL) while uploads are in flight leaves each instance whole or absent, on each index database.</summary>
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed class StowCrashTests(string provider)
 {
     [Test]
     public async Task Server_KilledDuringUploads_EveryInstanceWholeOrAbsentAndOrphansSwept()
     {
+        await using var index = await TestIndexDatabase.CreateAsync(provider);
         string dataDirectory = Directory.CreateTempSubdirectory("dwa-crash-").FullName;
         try
         {
             var sent = new ConcurrentDictionary<string, byte[]>();
             var acknowledged = new ConcurrentBag<string>();
-            var archive = new ArchiveInspector(dataDirectory);
+            var archive = new ArchiveInspector(dataDirectory, index);
 
-            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:Sweeper:Enabled=false"))
+            await using (var server = await ServerProcess.StartAsync(dataDirectory, ["--Storage:Sweeper:Enabled=false", .. index.Arguments]))
             {
                 using var client = server.CreateClient();
                 var uploaders = Enumerable.Range(0, 4).Select(c => Task.Run(() => UploadUntilDeadAsync(client, c, sent, acknowledged))).ToArray();
@@ -41,7 +43,7 @@ public sealed class StowCrashTests
             File.SetLastWriteTimeUtc(planted, DateTime.UtcNow.AddMinutes(-1));
 
             // A grace period of ~0 is only safe with no upload in flight: the sweep runs once at start-up, the next in an hour.
-            await using (var server = await ServerProcess.StartAsync(dataDirectory, "--Storage:Sweeper:GracePeriod=00:00:00.001", "--Storage:Sweeper:Interval=01:00:00"))
+            await using (var server = await ServerProcess.StartAsync(dataDirectory, ["--Storage:Sweeper:GracePeriod=00:00:00.001", "--Storage:Sweeper:Interval=01:00:00", .. index.Arguments]))
             {
                 await StowKestrelTests.WaitUntilAsync(
                     () => archive.BlobFiles().Count == archive.Instances().Count && archive.TemporaryBlobFiles().Count == 0,

@@ -1,24 +1,33 @@
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Server.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace DicomWebArchive.Server.Tests.Stow;
 
-/// <summary>When the index transaction fails, the blob written for it is removed and nothing is reported stored.</summary>
-public sealed class StowIndexFailureTests
+/// <summary>When the index transaction fails, the blob written for it is removed and nothing is reported stored, on each index database.</summary>
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed class StowIndexFailureTests(string provider)
 {
+    // A real failure of the database inside the transaction: the instance insert aborts.
+    private static readonly Dictionary<string, string> RefuseInstances = new()
+    {
+        [IndexProviders.Sqlite] = "CREATE TRIGGER refuse_instances BEFORE INSERT ON instance BEGIN SELECT RAISE(ABORT, 'refused by test'); END;",
+        [IndexProviders.PostgreSql] =
+            "CREATE FUNCTION refuse_instances() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$; " +
+            "CREATE TRIGGER refuse_instances BEFORE INSERT ON instance FOR EACH ROW EXECUTE FUNCTION refuse_instances();",
+        [IndexProviders.SqlServer] = "CREATE TRIGGER refuse_instances ON instance INSTEAD OF INSERT AS THROW 50000, 'refused by test', 1;",
+    };
+
     [Test]
     public async Task PostStudies_IndexCommitFails_0110AndBlobRemoved()
     {
-        await using var factory = new ArchiveFactory();
+        await using var index = await TestIndexDatabase.CreateAsync(provider);
+        await using var factory = new ArchiveFactory(index);
         using var client = factory.CreateClient();
         Assert.That((int)(await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(200));
-        // A real SQLite failure inside the transaction: the instance insert aborts.
-        await using (var connection = new SqliteConnection($"Data Source={factory.Archive.IndexFile};Pooling=False"))
+        await using (var connection = await index.OpenAsync())
         {
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TRIGGER refuse_instances BEFORE INSERT ON instance BEGIN SELECT RAISE(ABORT, 'refused by test'); END;";
+            command.CommandText = RefuseInstances[provider];
             await command.ExecuteNonQueryAsync();
         }
         string sop = TestDicom.NewUid();

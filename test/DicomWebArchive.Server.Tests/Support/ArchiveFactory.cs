@@ -16,6 +16,13 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
         Archive = new ArchiveInspector(DataDirectory);
     }
 
+    /// <summary>The archive with its index in <paramref name="index"/> rather than the data directory's SQLite file.</summary>
+    public ArchiveFactory(TestIndexDatabase index, params (string Key, string Value)[] settings)
+        : this([.. index.Settings, .. settings])
+    {
+        Archive = new ArchiveInspector(DataDirectory, index);
+    }
+
     public string DataDirectory { get; }
 
     public ArchiveInspector Archive { get; }

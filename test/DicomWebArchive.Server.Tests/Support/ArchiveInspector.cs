@@ -4,8 +4,11 @@ using Microsoft.Data.Sqlite;
 
 namespace DicomWebArchive.Server.Tests.Support;
 
-/// <summary>Looks at what an archive's data directory really holds: blob files on disk and rows in the SQLite index.</summary>
-internal sealed partial class ArchiveInspector(string dataDirectory)
+/// <summary>
+/// Looks at what an archive really holds: blob files on disk and rows in its index — the SQLite file in the data
+/// directory, or <paramref name="index"/> when the archive was pointed at a test database.
+/// </summary>
+internal sealed partial class ArchiveInspector(string dataDirectory, TestIndexDatabase? index = null)
 {
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex BlobName();
@@ -26,6 +29,11 @@ internal sealed partial class ArchiveInspector(string dataDirectory)
 
     public List<T> Query<T>(string sql, object? parameters = null)
     {
+        if (index is not null)
+        {
+            using var database = index.Open();
+            return [.. database.Query<T>(sql, parameters)];
+        }
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = IndexFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         return [.. connection.Query<T>(sql, parameters)];
     }

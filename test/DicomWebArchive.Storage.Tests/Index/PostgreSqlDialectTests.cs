@@ -2,7 +2,10 @@ using DicomWebArchive.Storage.Index;
 
 namespace DicomWebArchive.Storage.Tests.Index;
 
-/// <summary>What the PostgreSQL dialect generates; no server runs these statements here yet.</summary>
+/// <summary>
+/// What the PostgreSQL dialect generates, as text; the integration suite (SqlIndexStoreTests, QidoSearchTests...) runs the
+/// same statements on a real server wherever DWA_TEST_POSTGRES names one, as test/run.sh does.
+/// </summary>
 public sealed class PostgreSqlDialectTests
 {
     private static readonly ISqlDialect Dialect = PostgreSqlDialect.Instance;
@@ -51,4 +54,19 @@ public sealed class PostgreSqlDialectTests
     [Test]
     public void CreateSchemaVersionTable_Statement_IfNotExists() =>
         Assert.That(Dialect.CreateSchemaVersionTable, Does.StartWith("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY"));
+
+    [Test]
+    public void Description_ConnectionStringWithPassword_NamesHostAndDatabaseOnly()
+    {
+        var database = new PostgreSqlIndexDatabase("Host=db.example;Port=5433;Database=dicom;Username=archive;Password=hunter2");
+
+        Assert.That(database.Description, Is.EqualTo("PostgreSQL index db.example:5433/dicom"));
+    }
+
+    [Test]
+    public void LockKey_Names_SameNameSameKeyOtherNameOther()
+    {
+        Assert.That(PostgreSqlIndexDatabase.LockKey("study:1.2.3"), Is.EqualTo(PostgreSqlIndexDatabase.LockKey("study:1.2.3")));
+        Assert.That(PostgreSqlIndexDatabase.LockKey("study:1.2.3"), Is.Not.EqualTo(PostgreSqlIndexDatabase.LockKey("study:1.2.4")));
+    }
 }

@@ -1,7 +1,6 @@
 using Dapper;
 using DicomWebArchive.Core;
 using DicomWebArchive.Core.Audit;
-using Microsoft.Data.Sqlite;
 
 namespace DicomWebArchive.Storage.Tests.Index;
 
@@ -30,10 +29,15 @@ public sealed partial class SqlIndexStoreTests
     public async Task VerifyAsync_TrailChangedBehindTheArchivesBack_NamesTheFirstBrokenRecord(string change, long broken)
     {
         await _store.AppendAsync([Read("a", "1.1"), Read("b", "1.2"), Read("c", "1.3"), Read("d", "1.4")], CancellationToken.None);
-        await using (var connection = new SqliteConnection(_connectionString))
+        await using (var connection = await _database.OpenAsync())
         {
-            Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(change), "append-only");
-            await connection.ExecuteAsync("DROP TRIGGER audit_event_append_only_update; DROP TRIGGER audit_event_append_only_delete;");
+            Assert.CatchAsync<System.Data.Common.DbException>(() => connection.ExecuteAsync(change), "append-only");
+            await connection.ExecuteAsync(provider switch
+            {
+                IndexProviders.Sqlite => "DROP TRIGGER audit_event_append_only_update; DROP TRIGGER audit_event_append_only_delete;",
+                IndexProviders.PostgreSql => "DROP TRIGGER audit_event_append_only ON audit_event",
+                _ => "DROP TRIGGER audit_event_append_only",
+            });
             await connection.ExecuteAsync(change);
         }
 

@@ -2,7 +2,6 @@ using Dapper;
 using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
-using Microsoft.Data.Sqlite;
 
 namespace DicomWebArchive.Storage.Tests.Index;
 
@@ -17,7 +16,7 @@ public sealed partial class SqlIndexStoreTests
         await _store.AddInstanceAsync(first, false, ArchiveCaller.System, CancellationToken.None);
         await _store.AddInstanceAsync(IndexRecords.Instance(1, 1, 1, content: "b"), true, ArchiveCaller.System, CancellationToken.None);
 
-        await using var connection = new SqliteConnection(_connectionString);
+        await using var connection = await _database.OpenAsync();
         var log = (await connection.QueryAsync<(long Sequence, string Action, string Sop)>(
             "SELECT sequence, action, sop_instance_uid FROM change_log ORDER BY sequence")).ToList();
         Assert.That(log.Select(c => (c.Action, c.Sop)), Is.EqualTo(new[]

@@ -2,31 +2,35 @@ using DicomWebArchive.Core;
 using Dapper;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Storage.Index;
-using Microsoft.Data.Sqlite;
 
 namespace DicomWebArchive.Storage.Tests.Index;
 
-public sealed partial class SqlIndexStoreTests
+/// <summary>The index on each database (IndexProviders), every test on a fresh one.</summary>
+[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
+public sealed partial class SqlIndexStoreTests(string provider)
 {
-    private TempDirectory _temp = null!;
-    private string _connectionString = null!;
+    private TestIndexDatabase _database = null!;
     private SqlIndexStore _store = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _temp = new TempDirectory();
-        _connectionString = $"Data Source={_temp.Combine("index.db")}";
-        _store = SqlIndexStore.ForSqlite(_connectionString);
+        _database = await TestIndexDatabase.CreateAsync(provider);
+        _store = NewStore();
         await _store.InitializeAsync(CancellationToken.None);
     }
 
     [TearDown]
-    public void TearDown()
+    public async Task TearDown()
     {
-        SqliteConnection.ClearAllPools();
-        _temp.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
+
+    /// <summary>Another store on the same database, as another process would have.</summary>
+    private SqlIndexStore NewStore() => SqlIndexStore.Create(provider, _database.ConnectionString);
 
     [Test]
     public async Task AddInstanceAsync_New_StoresEveryAttribute()
@@ -51,7 +55,7 @@ public sealed partial class SqlIndexStoreTests
 
         await _store.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, CancellationToken.None);
 
-        await using var connection = new SqliteConnection(_connectionString);
+        await using var connection = await _database.OpenAsync();
         Assert.That(await connection.ExecuteScalarAsync<string>("SELECT patient_name_normalized FROM study"), Is.EqualTo("MULLER^ZOE"));
         var audit = (await connection.QueryAsync<(string? Actor, string Action, string Study, string Series, string Sop, long At)>(
             "SELECT subject, action, study_instance_uid, series_instance_uid, sop_instance_uid, occurred_at FROM audit_event")).Single();
@@ -265,14 +269,30 @@ public sealed partial class SqlIndexStoreTests
     [Test]
     public async Task IsHealthyAsync_NotMigrated_False()
     {
-        var store = SqlIndexStore.ForSqlite($"Data Source={_temp.Combine("other.db")}");
+        await using var empty = await TestIndexDatabase.CreateAsync(provider);
+        var store = SqlIndexStore.Create(provider, empty.ConnectionString);
+
+        var health = await store.GetHealthAsync(CancellationToken.None);
 
         Assert.That(await store.IsHealthyAsync(CancellationToken.None), Is.False);
+        Assert.That((health.IsHealthy, health.SchemaVersion), Is.EqualTo((false, (int?)null)));
+        Assert.That(health.Description, Does.Contain("Storage:Index:ConnectionString"));
+    }
+
+    [Test]
+    public async Task GetHealthAsync_Migrated_NamesDatabaseAndSchemaVersionNotPassword()
+    {
+        var health = await _store.GetHealthAsync(CancellationToken.None);
+
+        int latest = IndexMigrator.LatestVersion(SqliteDialect.Instance);
+        Assert.That((health.IsHealthy, health.SchemaVersion), Is.EqualTo((true, (int?)latest)));
+        Assert.That(health.Description, Does.Contain($"schema version {latest}"));
+        Assert.That(health.Description, Does.Not.Contain("Password").IgnoreCase);
     }
 
     private async Task<long> AuditCountAsync()
     {
-        await using var connection = new SqliteConnection(_connectionString);
+        await using var connection = await _database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_event");
     }
 }

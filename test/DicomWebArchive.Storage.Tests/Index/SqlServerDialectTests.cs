@@ -2,7 +2,10 @@ using DicomWebArchive.Storage.Index;
 
 namespace DicomWebArchive.Storage.Tests.Index;
 
-/// <summary>What the SQL Server dialect generates; no SQL Server can run on these machines.</summary>
+/// <summary>
+/// What the SQL Server dialect generates, as text: no SQL Server can run on these machines. The integration suite runs
+/// the same statements on a real server wherever DWA_TEST_SQLSERVER names one, and reports itself skipped otherwise.
+/// </summary>
 public sealed class SqlServerDialectTests
 {
     private static readonly ISqlDialect Dialect = SqlServerDialect.Instance;
@@ -53,4 +56,21 @@ public sealed class SqlServerDialectTests
     [Test]
     public void CreateSchemaVersionTable_Statement_GuardedByObjectId() =>
         Assert.That(Dialect.CreateSchemaVersionTable, Does.StartWith("IF OBJECT_ID(N'schema_version', N'U') IS NULL CREATE TABLE schema_version"));
+
+    [Test]
+    public void Description_ConnectionStringWithPassword_NamesServerAndDatabaseOnly()
+    {
+        var database = new SqlServerIndexDatabase("Server=db.example,1433;Database=dicom;User ID=archive;Password=hunter2;Encrypt=True");
+
+        Assert.That(database.Description, Is.EqualTo("SQL Server index db.example,1433/dicom"));
+    }
+
+    [Test]
+    public void Paging_QidoStatement_OrderByComesFirst()
+    {
+        var (sql, _) = QidoSql.Build(new DicomWebArchive.Core.Query.SearchQuery { Level = DicomWebArchive.Core.Query.QueryLevel.Series, Limit = 5 },
+            DicomWebArchive.Core.StudyAccess.All, Dialect);
+
+        Assert.That(sql, Does.EndWith("ORDER BY se.id OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY"));
+    }
 }

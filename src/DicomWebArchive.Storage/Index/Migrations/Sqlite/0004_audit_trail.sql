@@ -22,8 +22,8 @@ CREATE TABLE audit_event (
     hash BLOB
 );
 
-INSERT INTO audit_event (occurred_at, subject, action, study_instance_uid, series_instance_uid, sop_instance_uid, outcome)
-SELECT occurred_at, actor, CASE action WHEN 'replace' THEN 'store' ELSE action END, study_instance_uid, series_instance_uid, sop_instance_uid,
+INSERT INTO audit_event (occurred_at, subject, action, study_instance_uid, series_instance_uid, sop_instance_uid, outcome, details)
+SELECT occurred_at, actor, 'store', study_instance_uid, series_instance_uid, sop_instance_uid, 'success',
        CASE action WHEN 'replace' THEN 'replaced' ELSE 'stored' END
 FROM audit ORDER BY id;
 

@@ -1,0 +1,7 @@
+-- Per-study access (Auth:StudyAccess): each study keeps the value of the configured attribute, and every search and
+-- lookup of a restricted caller matches on it. Studies stored before keep none: only administrators see them until
+-- they are indexed again.
+
+ALTER TABLE study ADD COLUMN access_key TEXT COLLATE "C";
+
+CREATE INDEX ix_study_access_key ON study (access_key);

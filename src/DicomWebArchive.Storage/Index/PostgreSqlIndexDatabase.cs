@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using System.Data;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace DicomWebArchive.Storage.Index;
+
+/// <summary>
+/// PostgreSQL through Npgsql, shared by every replica. Writes run at READ COMMITTED, where each statement sees what
+/// committed before it, and take transaction-scoped advisory locks (released by COMMIT or ROLLBACK, or when the
+/// connection dies) rather than SERIALIZABLE, whose aborts on every overlap would make concurrent uploads of one
+/// study retry constantly:
+/// <list type="bullet">
+/// <item>the SOP Instance UID: two writers of one instance cannot both see it missing and both insert it;</item>
+/// <item>each study UID the write touches: the series upsert, the counts and the ModalitiesInStudy/SOPClassesInStudy
+/// recomputed from the rows are done by one writer of a study at a time, so a recount sees every committed series;</item>
+/// <item>the change log, from taking a sequence number to COMMIT: numbers are handed out in commit order, so a reader
+/// that has paged to the highest sequence never sees a lower one appear later. This is the one lock all writers share,
+/// held for the last few statements of a write only.</item>
+/// </list>
+/// </summary>
+internal sealed class PostgreSqlIndexDatabase : IndexDatabase
+{
+    private const string DeadlockDetected = "40P01";
+    private const string SerializationFailure = "40001";
+    private const string AdminShutdown = "57P01";
+    private const string CrashShutdown = "57P02";
+    private const string CannotConnectNow = "57P03";
+    private readonly string _connectionString;
+
+    public PostgreSqlIndexDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        _connectionString = builder.ConnectionString;
+        Description = $"PostgreSQL index {builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    public override ISqlDialect Dialect => PostgreSqlDialect.Instance;
+
+    public override string Description { get; }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+
+    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(@Key)", new { Key = LockKey(name) }, transaction, cancellationToken: cancellationToken));
+
+    // Npgsql marks network failures transient; a session ended by the server (a restart, a failover) says so by its state.
+    public override bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException e => e.SqlState is DeadlockDetected or SerializationFailure or AdminShutdown or CrashShutdown or CannotConnectNow || e.IsTransient,
+        NpgsqlException e => e.IsTransient,
+        _ => false,
+    };
+
+    /// <summary>Advisory locks are named by a 64-bit number: the first 8 bytes of the name's SHA-256, the same in every process.</summary>
+    internal static long LockKey(string name) => BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+}
