@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DicomWebArchive.Dicom.Tests.Reader;
+namespace DicomWebArchive.Testing;
 
 /// <summary>Hand-built DICOM byte streams for the cases no real file shows (hostile or unusual input).</summary>
-internal sealed class DicomBuilder
+public sealed class DicomBuilder
 {
     public const uint Undefined = 0xFFFFFFFF;
 

@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
 using System.Text;
-using DicomWebArchive.Dicom.Tests.Reader;
 
-namespace DicomWebArchive.Dicom.Tests.Support;
+namespace DicomWebArchive.Testing;
 
 /// <summary>
 /// A small MR image in implicit VR little endian as older Siemens scanners write one: several private
 /// creators sharing group 0019, the CSA header, private sequences (defined and undefined length) whose
 /// item reserves a block of its own, numbers of every binary VR, an unknown creator and 8-bit Pixel Data.
 /// Every private element but those of SIEMENS MR HEADER is one where dcmtk's private dictionary and
-/// ours agree on the VR; dcmtk's has no SIEMENS MR HEADER at all.
+/// ours agree on the VR; dcmtk's has no SIEMENS MR HEADER at all. Shared by the DICOM core's tests and the server's
+/// (stored through STOW-RS, its metadata compared with dcm2json).
 /// </summary>
-internal static class SiemensImplicit
+public static class SiemensImplicit
 {
     /// <summary>The elements of the creator dcmtk does not know, for which pydicom (same dictionary source as ours) is the oracle.</summary>
     public static readonly string[] MrHeaderKeys = ["0019100A", "0019100C", "0019100E", "00191028"];
