@@ -9,13 +9,19 @@ namespace DicomWebArchive.Core.Store;
 /// <summary>Builds the index row of a validated instance from its parsed header.</summary>
 internal static class InstanceRecordFactory
 {
-    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold)
+    /// <param name="shift">
+    /// What to add to the reader's stream offsets to find the same bytes in the blob: 0 when the blob is the stream as
+    /// received, the difference in header length when it is a copy with a corrected meta group.
+    /// </param>
+    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold, long shift = 0)
     {
         var ds = file.Dataset;
         string study = ds.GetAsciiString(DicomTags.StudyInstanceUID)!;
         string series = ds.GetAsciiString(DicomTags.SeriesInstanceUID)!;
         string instance = ds.GetAsciiString(DicomTags.SOPInstanceUID)!;
         var frames = file.PixelData?.Frames;
+        // Offsets in a deflated data set count inflated bytes (and frames are not located there): they do not move.
+        long pixelShift = file.TransferSyntax.IsDeflated ? 0 : shift;
         return new InstanceRecord
         {
             StudyInstanceUid = study,
@@ -49,11 +55,15 @@ internal static class InstanceRecordFactory
             Size = size,
             Sha256 = sha256,
             BlobKey = blobKey,
-            PixelDataOffset = file.PixelData?.ValueOffset,
-            FrameTable = frames is { Count: > 0 } ? Store.FrameTable.Encode(frames) : null,
+            PixelDataOffset = file.PixelData?.ValueOffset + pixelShift,
+            FrameTable = frames is { Count: > 0 } ? Store.FrameTable.Encode(Shifted(frames, pixelShift)) : null,
             MetadataJson = InstanceMetadata.Create(ds, $"studies/{study}/series/{series}/instances/{instance}", bulkDataThreshold),
         };
     }
+
+    private static IReadOnlyList<ByteRange[]> Shifted(IReadOnlyList<ByteRange[]> frames, long shift) => shift == 0
+        ? frames
+        : [.. frames.Select(frame => frame.Select(range => range with { Offset = range.Offset + shift }).ToArray())];
 
     private static string? Ascii(DicomDataset ds, DicomTag tag) => ds.GetAsciiString(tag) is { Length: > 0 } value ? value : null;
 
