@@ -121,8 +121,16 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
                 return new ReadResult(InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, threshold), writer, identity, findings, null);
             }
             var copy = await WriteCorrectedCopyAsync(writer, tee.StoredLength, file, cancellationToken);
-            var record = InstanceRecordFactory.Create(file, copy.Writer.Key, copy.Size, copy.Sha256, threshold, copy.Shift);
-            return new ReadResult(record, copy.Writer, identity, findings, null);
+            try
+            {
+                var record = InstanceRecordFactory.Create(file, copy.Writer.Key, copy.Size, copy.Sha256, threshold, copy.Shift);
+                return new ReadResult(record, copy.Writer, identity, findings, null);
+            }
+            catch
+            {
+                await copy.Writer.DisposeAsync();
+                throw;
+            }
         }
         catch (BlobWriteException ex)
         {
