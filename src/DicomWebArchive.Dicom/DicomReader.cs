@@ -142,8 +142,9 @@ public static partial class DicomReader
         int bigGroup = (head[0] << 8) | head[1];
         bool bigEndian = explicitVR && bigGroup < littleGroup;
         int group = bigEndian ? bigGroup : littleGroup;
-        // Without any DICOM marker, insist on what a data set starts with: a low, even group.
-        if (strict && (group > 0x00FF || (group & 1) != 0))
+        // Without any DICOM marker, insist on what a data set starts with: a low, even group, and not the command
+        // group 0000 (which is also what a run of zero bytes looks like).
+        if (strict && (group == 0 || group > 0x00FF || (group & 1) != 0))
         {
             DicomReaderThrow.Format($"Not a DICOM file: no DICM prefix and the first tag group {group:X4} does not start a data set", buffer.Position);
         }

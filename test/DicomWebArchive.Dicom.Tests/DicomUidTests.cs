@@ -48,4 +48,36 @@ public sealed class DicomUidTests
 
     [Test]
     public void IsValid_SixtyFiveCharacters_False() => Assert.That(DicomUid.IsValid("1." + new string('2', 63)), Is.False);
+
+    [TestCase("1.2.246.352.91.0000217.2005")]
+    [TestCase("1.02.3")]
+    [TestCase("00.1")]
+    [TestCase("1.2.840.10008.5.1.4.1.1.2")]
+    public void IsKey_ValidOrLeadingZeros_True(string uid) => Assert.That(DicomUid.IsKey(uid), Is.True);
+
+    [TestCase("", UidProblem.Empty)]
+    [TestCase("1.2.", UidProblem.EmptyComponent)]
+    [TestCase("1..2", UidProblem.EmptyComponent)]
+    [TestCase(".1", UidProblem.EmptyComponent)]
+    [TestCase("1.02.3a", UidProblem.NotDigitsAndDots)]
+    [TestCase("1.02..3", UidProblem.EmptyComponent)]
+    [TestCase("1.2.3 ", UidProblem.NotDigitsAndDots)]
+    [TestCase("1.2\\1.3", UidProblem.NotDigitsAndDots)]
+    [TestCase("../../etc/passwd", UidProblem.NotDigitsAndDots)]
+    public void IsKey_UnusableAsKey_FalseWithTheProblem(string uid, UidProblem problem)
+    {
+        Assert.That(DicomUid.IsKey(uid), Is.False);
+        Assert.That(DicomUid.Check(uid), Is.EqualTo(problem));
+    }
+
+    [Test]
+    public void Check_SixtyFiveCharactersWithLeadingZeros_TooLong() =>
+        Assert.That(DicomUid.Check("1.0" + new string('2', 62)), Is.EqualTo(UidProblem.TooLong));
+
+    [Test]
+    public void Check_LeadingZeroOnly_LeadingZeroAndNotValid()
+    {
+        Assert.That(DicomUid.Check("1.2.246.352.91.0000217"), Is.EqualTo(UidProblem.LeadingZero));
+        Assert.That(DicomUid.IsValid("1.2.246.352.91.0000217"), Is.False);
+    }
 }

@@ -10,13 +10,19 @@ namespace DicomWebArchive.Core.Store;
 internal static class InstanceRecordFactory
 {
     /// <param name="accessAttribute">The attribute whose value is the study's access key (Auth:StudyAccess:Attribute), or null.</param>
-    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold, DicomTag? accessAttribute = null)
+    /// <param name="shift">
+    /// What to add to the reader's stream offsets to find the same bytes in the blob: 0 when the blob is the stream as
+    /// received, the difference in header length when it is a copy with a corrected meta group.
+    /// </param>
+    public static InstanceRecord Create(DicomFile file, string blobKey, long size, byte[] sha256, int bulkDataThreshold, DicomTag? accessAttribute, long shift = 0)
     {
         var ds = file.Dataset;
         string study = ds.GetAsciiString(DicomTags.StudyInstanceUID)!;
         string series = ds.GetAsciiString(DicomTags.SeriesInstanceUID)!;
         string instance = ds.GetAsciiString(DicomTags.SOPInstanceUID)!;
         var frames = file.PixelData?.Frames;
+        // Offsets in a deflated data set count inflated bytes (and frames are not located there): they do not move.
+        long pixelShift = file.TransferSyntax.IsDeflated ? 0 : shift;
         return new InstanceRecord
         {
             StudyInstanceUid = study,
@@ -51,11 +57,15 @@ internal static class InstanceRecordFactory
             Size = size,
             Sha256 = sha256,
             BlobKey = blobKey,
-            PixelDataOffset = file.PixelData?.ValueOffset,
-            FrameTable = frames is { Count: > 0 } ? Store.FrameTable.Encode(frames) : null,
+            PixelDataOffset = file.PixelData?.ValueOffset + pixelShift,
+            FrameTable = frames is { Count: > 0 } ? Store.FrameTable.Encode(Shifted(frames, pixelShift)) : null,
             MetadataJson = InstanceMetadata.Create(ds, $"studies/{study}/series/{series}/instances/{instance}", bulkDataThreshold),
         };
     }
+
+    private static IReadOnlyList<ByteRange[]> Shifted(IReadOnlyList<ByteRange[]> frames, long shift) => shift == 0
+        ? frames
+        : [.. frames.Select(frame => frame.Select(range => range with { Offset = range.Offset + shift }).ToArray())];
 
     private static string? Ascii(DicomDataset ds, DicomTag tag) => ds.GetAsciiString(tag) is { Length: > 0 } value ? value : null;
 

@@ -14,16 +14,18 @@ public sealed class ReceivedInstance : IAsyncDisposable
     private readonly IBlobWriter? _writer;
     private readonly InstanceRecord? _record;
     private readonly StoreIdentity _identity;
+    private readonly StoreFindings _findings = StoreFindings.None;
     private readonly StoreOutcome? _failure;
     private int _completed;
 
-    internal ReceivedInstance(StoreService service, ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity)
+    internal ReceivedInstance(StoreService service, ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity, StoreFindings findings)
     {
         _service = service;
         _caller = caller;
         _writer = writer;
         _record = record;
         _identity = identity;
+        _findings = findings;
     }
 
     internal ReceivedInstance(StoreService service, StoreOutcome failure)
@@ -48,7 +50,7 @@ public sealed class ReceivedInstance : IAsyncDisposable
         }
         await using (_writer!)
         {
-            return await _service.CommitAndIndexAsync(_caller!, _writer!, _record!, _identity, cancellationToken);
+            return await _service.CommitAndIndexAsync(_caller!, _writer!, _record!, _identity, _findings, cancellationToken);
         }
     }
 

@@ -12,7 +12,7 @@ public static class StoreFailureReason
 
     public const ushort OutOfResources = 0xA700;
 
-    /// <summary>Required UIDs missing or invalid, or the data set disagrees with its File Meta Information.</summary>
+    /// <summary>A UID that names the instance is missing or cannot serve as a key (empty, too long, not digits and dots, empty component).</summary>
     public const ushort DataSetDoesNotMatchSopClass = 0xA900;
 
     /// <summary>

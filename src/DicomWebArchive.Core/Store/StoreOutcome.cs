@@ -17,7 +17,10 @@ public sealed record StoreOutcome
     /// <summary>Warning Reason (0008,1196) of a stored instance; null when none.</summary>
     public ushort? WarningReason { get; init; }
 
-    /// <summary>Why it failed, for logs and problem details; never sent to clients as DICOM.</summary>
+    /// <summary>
+    /// Why it failed, or what was corrected or tolerated when stored with a warning: words for the uploader (Error Comment
+    /// (0000,0902) of the store response) and the logs. Never a value from the instance.
+    /// </summary>
     public string? Message { get; init; }
 
     public bool IsStored => FailureReason is null;

@@ -12,10 +12,12 @@ namespace DicomWebArchive.Core.Store;
 /// </summary>
 public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IOptions<StoreOptions> options, IOptions<StudyAccessOptions> access, ILogger<StoreService> logger)
 {
+    // A bare data set (no preamble, no meta group) is read too: other archives store those, and the stored copy gets a
+    // meta group of its own. What is not DICOM at all still fails: the reader insists on a plausible first element.
     private static readonly DicomReaderOptions ReaderOptions = new()
     {
         PixelData = PixelDataHandling.Scan,
-        AllowMissingMeta = false,
+        AllowMissingMeta = true,
     };
 
     /// <summary>
@@ -46,27 +48,37 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         {
             LogBlobFailure(logger, ex);
             await DrainQuietlyAsync(part, cancellationToken);
-            return new ReceivedInstance(this, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default));
+            return new ReceivedInstance(this, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot accept the instance.", default));
         }
 
-        bool handedOver = false;
+        IBlobWriter? handedOver = null;
         try
         {
-            var outcome = await ReadAsync(part, writer, requiredStudyInstanceUid, cancellationToken);
-            handedOver = outcome.Record is not null;
-            return handedOver ? new ReceivedInstance(this, caller, writer, outcome.Record!, outcome.Identity) : new ReceivedInstance(this, outcome.Failure!);
+            var read = await ReadAsync(part, writer, requiredStudyInstanceUid, cancellationToken);
+            if (read.Failure is not null)
+            {
+                return new ReceivedInstance(this, read.Failure);
+            }
+            handedOver = read.Writer;
+            return new ReceivedInstance(this, caller, read.Writer!, read.Record!, read.Identity, read.Findings);
         }
         finally
         {
-            if (!handedOver)
+            // The received blob is handed over, or replaced by its corrected copy (then already committed and removed).
+            if (!ReferenceEquals(handedOver, writer))
             {
                 await writer.DisposeAsync();
             }
         }
     }
 
-    private async Task<(InstanceRecord? Record, StoreIdentity Identity, StoreOutcome? Failure)> ReadAsync(
-        Stream part, IBlobWriter writer, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
+    /// <summary>A part read into a blob: the index row and the blob holding it (the received one or its corrected copy), or a refusal.</summary>
+    private sealed record ReadResult(InstanceRecord? Record, IBlobWriter? Writer, StoreIdentity Identity, StoreFindings Findings, StoreOutcome? Failure)
+    {
+        public static ReadResult Refused(StoreOutcome failure) => new(null, null, default, StoreFindings.None, failure);
+    }
+
+    private async Task<ReadResult> ReadAsync(Stream part, IBlobWriter writer, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
     {
         using var tee = new BlobTeeStream(part, writer.Stream);
         DicomFile file;
@@ -78,46 +90,62 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         catch (DicomFormatException ex)
         {
             await DrainQuietlyAsync(part, cancellationToken);
-            return (null, default, StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, ex.Message, default));
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, "The part cannot be read as DICOM: " + ex.Message, default));
         }
         catch (BlobWriteException ex)
         {
             LogBlobFailure(logger, ex);
             await DrainQuietlyAsync(part, cancellationToken);
-            return (null, default, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", default));
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot accept the instance.", default));
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
         {
             LogParseFailure(logger, ex);
             await DrainQuietlyAsync(part, cancellationToken);
-            return (null, default, StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", default));
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The archive could not process the instance.", default));
         }
 
         var identity = InstanceValidation.ReadIdentity(file.Dataset);
         if (InstanceValidation.Validate(file, identity, requiredStudyInstanceUid) is { } invalid)
         {
-            return (null, identity, invalid);
+            return ReadResult.Refused(invalid);
         }
+        var findings = InstanceValidation.Inspect(file);
 
         try
         {
             byte[] sha256 = await tee.CompleteAsync(cancellationToken);
-            return (InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, options.Value.BulkDataThreshold, access.Value.Tag), identity, null);
+            int threshold = options.Value.BulkDataThreshold;
+            if (!findings.RewriteHeader)
+            {
+                return new ReadResult(InstanceRecordFactory.Create(file, writer.Key, tee.StoredLength, sha256, threshold, access.Value.Tag), writer, identity, findings, null);
+            }
+            var copy = await WriteCorrectedCopyAsync(writer, tee.StoredLength, file, cancellationToken);
+            try
+            {
+                var record = InstanceRecordFactory.Create(file, copy.Writer.Key, copy.Size, copy.Sha256, threshold, access.Value.Tag, copy.Shift);
+                return new ReadResult(record, copy.Writer, identity, findings, null);
+            }
+            catch
+            {
+                await copy.Writer.DisposeAsync();
+                throw;
+            }
         }
         catch (BlobWriteException ex)
         {
             LogBlobFailure(logger, ex);
-            return (null, identity, StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot accept the instance.", identity));
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot accept the instance.", identity));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogParseFailure(logger, ex);
-            return (null, identity, StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The instance could not be processed.", identity));
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The archive could not process the instance.", identity));
         }
     }
 
     /// <summary>Makes the blob durable, then indexes it; the blob is removed unless an index row ends up referencing it.</summary>
-    internal async Task<StoreOutcome> CommitAndIndexAsync(ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    internal async Task<StoreOutcome> CommitAndIndexAsync(ArchiveCaller caller, IBlobWriter writer, InstanceRecord record, StoreIdentity identity, StoreFindings findings, CancellationToken cancellationToken)
     {
         try
         {
@@ -127,7 +155,7 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         {
             LogBlobFailure(logger, ex);
             await DeleteQuietlyAsync(writer.Key);
-            return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The blob store cannot make the instance durable.", identity);
+            return StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot make the instance durable.", identity);
         }
         catch (OperationCanceledException)
         {
@@ -135,10 +163,10 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
             await DeleteQuietlyAsync(writer.Key);
             throw;
         }
-        return await IndexAsync(caller, record, identity, cancellationToken);
+        return await IndexAsync(caller, record, identity, findings, cancellationToken);
     }
 
-    private async Task<StoreOutcome> IndexAsync(ArchiveCaller caller, InstanceRecord record, StoreIdentity identity, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> IndexAsync(ArchiveCaller caller, InstanceRecord record, StoreIdentity identity, StoreFindings findings, CancellationToken cancellationToken)
     {
         AddInstanceResult result;
         string? replacedBlobKey;
@@ -157,29 +185,29 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
                     break;
                 case true:
                     LogCommitConfirmed(logger, ex);
-                    return Stored(identity);
+                    return Stored(identity, findings);
             }
             if (ex is OperationCanceledException)
             {
                 throw;
             }
             LogIndexFailure(logger, ex);
-            return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The index could not record the instance.", identity);
+            return StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The archive's index could not record the instance.", identity);
         }
 
         switch (result)
         {
             case AddInstanceResult.AlreadyStored:
                 await DeleteQuietlyAsync(record.BlobKey);
-                return Stored(identity) with { WasAlreadyStored = true };
+                return Stored(identity, findings) with { WasAlreadyStored = true };
             case AddInstanceResult.Conflict:
                 await DeleteQuietlyAsync(record.BlobKey);
-                return StoreOutcome.Failed(StoreFailureReason.DuplicateSopInstance, "An instance with this SOP Instance UID and different content is already stored.", identity);
+                return StoreOutcome.Failed(StoreFailureReason.DuplicateSopInstance, "An instance with this SOP Instance UID (0008,0018) and different content is already stored.", identity);
             case AddInstanceResult.Replaced when replacedBlobKey is not null && replacedBlobKey != record.BlobKey:
                 await DeleteQuietlyAsync(replacedBlobKey);
-                return Stored(identity);
+                return Stored(identity, findings);
             default:
-                return Stored(identity);
+                return Stored(identity, findings);
         }
     }
 
@@ -197,8 +225,10 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         }
     }
 
-    private static StoreOutcome Stored(StoreIdentity identity) => new()
+    private static StoreOutcome Stored(StoreIdentity identity, StoreFindings findings) => new()
     {
+        WarningReason = findings.WarningReason,
+        Message = findings.Message,
         SopClassUid = identity.SopClassUid,
         SopInstanceUid = identity.SopInstanceUid,
         StudyInstanceUid = identity.StudyInstanceUid,

@@ -12,7 +12,7 @@ namespace DicomWebArchive.Dicom.Writing;
 /// Little Endian or an encapsulated (explicit VR little endian) syntax. Values are padded to even
 /// length; group length elements of the data set are dropped (they could not stay right).
 /// </summary>
-public static class DicomPart10Writer
+public static partial class DicomPart10Writer
 {
     /// <summary>Implementation Class UID (0002,0012) of DicomWebArchive: a UUID-derived UID (PS3.5 Annex B.2).</summary>
     public const string ImplementationClassUid = "2.25.33479180843027783333853898608517537015";

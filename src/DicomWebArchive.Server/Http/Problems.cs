@@ -22,12 +22,15 @@ internal static class Problems
     /// <summary>A 404 for a study, series or instance that is not stored, or that the caller may not see (the same answer).</summary>
     public static IResult NotStored(InstanceScope scope) => NotFound($"{Capitalize(scope.ToString())} is not stored.");
 
-    /// <summary>A 400 naming the first UID of the path that is not one (PS3.5 §9.1); null when all are valid.</summary>
+    /// <summary>
+    /// A 400 naming the first UID of the path that cannot be one (PS3.5 §9.1, leading zeros tolerated as the archive
+    /// stores them); null when all can.
+    /// </summary>
     public static IResult? InvalidUid(params string?[] uids)
     {
         foreach (var uid in uids)
         {
-            if (uid is not null && !DicomUid.IsValid(uid))
+            if (uid is not null && !DicomUid.IsKey(uid))
             {
                 return BadRequest($"'{Shorten(uid)}' is not a valid UID.");
             }

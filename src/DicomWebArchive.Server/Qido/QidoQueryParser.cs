@@ -148,7 +148,8 @@ internal sealed class QidoQueryParser(int defaultLimit, int maxLimit, string ser
                 var uids = SplitList(value, comma: true);
                 foreach (var uid in uids)
                 {
-                    if (!DicomUid.IsValid(uid))
+                    // Leading zeros are tolerated: the archive stores such UIDs, so they must be found by them.
+                    if (!DicomUid.IsKey(uid))
                     {
                         throw new QueryException($"'{Shorten(uid)}' in {attribute.Keyword} is not a valid UID.");
                     }

@@ -33,7 +33,7 @@ internal static class LinkEndpoints
         {
             return Problems.Of(StatusCodes.Status501NotImplemented, "Signed links are off: set Auth:LinkKey to base64 of 32 random bytes.");
         }
-        if (string.IsNullOrEmpty(order.StudyInstanceUid) || !DicomUid.IsValid(order.StudyInstanceUid))
+        if (string.IsNullOrEmpty(order.StudyInstanceUid) || !DicomUid.IsKey(order.StudyInstanceUid))
         {
             return Problems.BadRequest("studyInstanceUid must be the Study Instance UID of a stored study.");
         }

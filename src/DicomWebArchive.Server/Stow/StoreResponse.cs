@@ -19,6 +19,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
     public const string JsonMediaType = "application/dicom+json";
     public const string XmlMediaType = "application/dicom+xml";
     private const string NativeDicomNamespace = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
+    private const string ErrorComment = "00000902";
 
     public IReadOnlyList<StoreOutcome> Outcomes => outcomes;
 
@@ -103,6 +104,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
                 WriteJsonAttribute(w, "00081150", "UI", o.SopClassUid);
                 WriteJsonAttribute(w, "00081155", "UI", o.SopInstanceUid);
                 WriteJsonNumber(w, "00081197", o.FailureReason!.Value);
+                WriteJsonComment(w, o.Message);
             });
         }
         var stored = outcomes.Where(o => o.IsStored).ToList();
@@ -116,6 +118,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
                 if (o.WarningReason is { } warning)
                 {
                     WriteJsonNumber(w, "00081196", warning);
+                    WriteJsonComment(w, o.Message);
                 }
             });
         }
@@ -150,6 +153,17 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
         json.WriteEndObject();
     }
 
+    // Error Comment (0000,0902), as Microsoft's DICOM server sends it too: the reason in words, which the codes alone
+    // cannot give ("which UID?"). The texts are the archive's own and may exceed LO's 64 characters: cut short, they
+    // would not say what to fix.
+    private static void WriteJsonComment(Utf8JsonWriter json, string? message)
+    {
+        if (message is not null)
+        {
+            WriteJsonAttribute(json, ErrorComment, "LO", message);
+        }
+    }
+
     private static void WriteJsonNumber(Utf8JsonWriter json, string tag, ushort value)
     {
         json.WriteStartObject(tag);
@@ -177,6 +191,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
                     WriteXmlAttribute(w, "00081150", "UI", "ReferencedSOPClassUID", o.SopClassUid);
                     WriteXmlAttribute(w, "00081155", "UI", "ReferencedSOPInstanceUID", o.SopInstanceUid);
                     WriteXmlAttribute(w, "00081197", "US", "FailureReason", o.FailureReason!.Value.ToString(CultureInfo.InvariantCulture));
+                    WriteXmlComment(w, o.Message);
                 });
             }
             var stored = outcomes.Where(o => o.IsStored).ToList();
@@ -190,6 +205,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
                     if (o.WarningReason is { } warning)
                     {
                         WriteXmlAttribute(w, "00081196", "US", "WarningReason", warning.ToString(CultureInfo.InvariantCulture));
+                        WriteXmlComment(w, o.Message);
                     }
                 });
             }
@@ -213,6 +229,14 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
             xml.WriteEndElement();
         }
         xml.WriteEndElement();
+    }
+
+    private static void WriteXmlComment(XmlWriter xml, string? message)
+    {
+        if (message is not null)
+        {
+            WriteXmlAttribute(xml, ErrorComment, "LO", "ErrorComment", message);
+        }
     }
 
     private static void WriteXmlAttribute(XmlWriter xml, string tag, string vr, string keyword, string? value)

@@ -68,9 +68,9 @@ internal static partial class StowEndpoints
     {
         var context = stow.Http;
         var request = context.Request;
-        if (study is not null && !DicomUid.IsValid(study))
+        if (study is not null && !DicomUid.IsKey(study))
         {
-            return Problems.BadRequest("The study in the URL is not a valid Study Instance UID.");
+            return Problems.BadRequest("The study in the URL is not a Study Instance UID.");
         }
         var format = StoreResponse.Negotiate(request.Headers.Accept);
         if (format is null)
@@ -161,7 +161,7 @@ internal static partial class StowEndpoints
             if (section.ContentType is { } partType && MediaType.Parse(partType)?.Is(DicomMediaType) != true)
             {
                 await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                outcomes.Add(Task.FromResult(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"Part of type {partType} is not application/dicom." }));
+                outcomes.Add(Task.FromResult(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"The part's Content-Type {Problems.Shorten(partType)} is not application/dicom." }));
                 continue;
             }
             var received = await store.ReceiveAsync(caller, section.Body, study, cancellationToken);

@@ -49,7 +49,7 @@ internal static class WadoUriEndpoints
             {
                 return Problems.BadRequest($"{names[i]} is required, exactly once.");
             }
-            if (!DicomUid.IsValid(uids[i]))
+            if (!DicomUid.IsKey(uids[i]))
             {
                 return Problems.BadRequest($"{names[i]} '{Problems.Shorten(uids[i]!)}' is not a valid UID.");
             }
@@ -75,7 +75,7 @@ internal static class WadoUriEndpoints
         {
             return Problems.BadRequest("transferSyntax must be given once.");
         }
-        if (requested is not null && !DicomUid.IsValid(requested))
+        if (requested is not null && !DicomUid.IsKey(requested))
         {
             return Problems.BadRequest($"transferSyntax '{Problems.Shorten(requested)}' is not a UID.");
         }

@@ -9,7 +9,7 @@ namespace DicomWebArchive.Core.Tests.Store;
 /// can: an instance is either stored whole (blob committed and referenced) or not at all, and no blob is deleted that the
 /// index may reference.
 /// </summary>
-public sealed class StoreServiceTests
+public sealed partial class StoreServiceTests
 {
     private static readonly ArchiveCaller Caller = new() { Subject = "modality-gateway", CorrelationId = "c-1", ClientAddress = "10.0.0.7" };
 

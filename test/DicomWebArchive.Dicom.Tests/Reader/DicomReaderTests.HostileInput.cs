@@ -165,6 +165,14 @@ public sealed partial class DicomReaderTests
     }
 
     [Test]
+    public void ReadAsync_ZeroBytes_ThrowsNotDicom()
+    {
+        // 4 KiB of zeros has no DICM at 128 and reads as command group elements: nothing a stored data set starts with.
+        var error = Assert.ThrowsAsync<DicomFormatException>(async () => await DicomReader.ReadAsync(new MemoryStream(new byte[4096])));
+        Assert.That(error!.Message, Does.Contain("Not a DICOM file"));
+    }
+
+    [Test]
     public void ReadAsync_BareDataSetWhenMetaRequired_Throws()
     {
         var bytes = new DicomBuilder().Explicit(0x0008, 0x0016, "UI", DicomBuilder.Text("1.2\0")).ToArray();

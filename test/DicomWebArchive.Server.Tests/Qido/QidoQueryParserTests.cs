@@ -45,6 +45,7 @@ public sealed class QidoQueryParserTests
     [TestCase("StudyTime", "2500")]
     [TestCase("StudyInstanceUID", "1.2.abc")]
     [TestCase("StudyInstanceUID", "../../etc/passwd")]
+    [TestCase("StudyInstanceUID", "1..2")]
     [TestCase("SeriesNumber", "x")]
     [TestCase("limit", "-1")]
     [TestCase("limit", "0")]
@@ -83,6 +84,12 @@ public sealed class QidoQueryParserTests
             Is.TypeOf<ValueListMatch>().With.Property(nameof(ValueListMatch.Values)).EqualTo(new[] { "1.2.3", "1.2.4" }));
         Assert.That(Parse(QueryLevel.Study, ("0020000D", @"1.2.3\1.2.4")).Matches.Single(), Is.TypeOf<ValueListMatch>());
     }
+
+    /// <summary>Such UIDs are stored (with a warning) as older vendors write them, so they must be found by them.</summary>
+    [Test]
+    public void Parse_UidWithLeadingZeros_MatchesThatText() =>
+        Assert.That(Parse(QueryLevel.Study, ("StudyInstanceUID", "1.2.246.352.91.0000217.2005")).Matches.Single(),
+            Is.EqualTo(new SingleValueMatch(QueryAttributes.StudyInstanceUid, "1.2.246.352.91.0000217.2005")));
 
     [Test]
     public void Parse_ModalityList_AnyOfUnlessMultipleValueMatching()

@@ -4,7 +4,11 @@ using DicomWebArchive.Server.Tests.Support;
 
 namespace DicomWebArchive.Server.Tests.Stow;
 
-/// <summary>The whole pydicom corpus through the real HTTP pipeline: every valid file stored, every broken one refused with nothing left.</summary>
+/// <summary>
+/// The whole pydicom corpus through the real HTTP pipeline: every file the reference toolkits read and whose UIDs can be
+/// keys stored (with a corrected meta group where it lacked or contradicted one), every other refused with its reason in
+/// words and nothing left.
+/// </summary>
 public sealed class StowCorpusTests
 {
     /// <summary>
@@ -64,7 +68,7 @@ public sealed class StowCorpusTests
 
     private static readonly string[] NativeSyntaxes = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"];
 
-    // Frames are byte ranges of the stored blob, which is the stream as sent: pydicom's file offsets must match.
+    // Frames are byte ranges of the stored blob: pydicom's file offsets, moved by the rebuilt meta group where there is one, must match.
     private static void AssertPixelData(CorpusEntry entry, InstanceRow row)
     {
         if (entry.PixelOffset is not { } offset)
@@ -72,7 +76,11 @@ public sealed class StowCorpusTests
             return;
         }
         Assert.That(row.PixelDataOffset, Is.EqualTo(offset), $"{entry}: Pixel Data offset");
-        if (NativeSyntaxes.Contains(entry.TransferSyntax))
+        if (entry.Frames is null)
+        {
+            Assert.That(row.FrameTable, Is.Null, $"{entry}: Number of Frames is not a number (badVR.dcm's \"1A\"), so frames cannot be located");
+        }
+        else if (NativeSyntaxes.Contains(entry.TransferSyntax))
         {
             Assert.That(row.FrameTable, Is.Not.Null, $"{entry}: native frames are located");
             var table = FrameTable.Decode(row.FrameTable);
@@ -88,17 +96,21 @@ public sealed class StowCorpusTests
     {
         var valid = round.Where(e => e.Stored).ToList();
         var broken = round.Where(e => !e.Stored).ToList();
-        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 ? 200 : 202), () => $"{result}\nserver log:\n{serverLog()}");
+        bool warned = valid.Any(e => e.Warning is not null);
+        Assert.That(result.Status, Is.EqualTo(broken.Count == 0 && !warned ? 200 : 202), () => $"{result}\nserver log:\n{serverLog()}");
         Assert.That(result.Referenced.Select(r => r.SopInstance).Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "stored instances");
+        Assert.That(result.Referenced.Select(r => (r.SopInstance, r.Warning)).Order(), Is.EqualTo(valid.Select(e => (e.Sop, e.Warning)).Order()), "warnings");
         Assert.That(result.Failed, Has.Count.EqualTo(broken.Count), "failed instances");
+        Assert.That(result.FailureComments.Select(c => c ?? ""), Has.All.Not.Empty, "every refusal says why in words");
+        Assert.That(result.Referenced.Zip(result.ReferencedComments).Where(r => r.First.Warning is not null).Select(r => r.Second ?? ""), Has.All.Not.Empty, "every warning says why in words");
 
         var expectedReasons = broken
-            .Select(e => e.Reason.StartsWith("not Part 10", StringComparison.Ordinal) || e.Reason.StartsWith("unreadable", StringComparison.Ordinal)
+            .Select(e => e.Reason.StartsWith("not DICOM", StringComparison.Ordinal) || e.Reason.StartsWith("unreadable", StringComparison.Ordinal)
                 ? StoreFailureReason.CannotUnderstand
                 : StoreFailureReason.DataSetDoesNotMatchSopClass)
             .Select(r => (int)r).Order();
         Assert.That(result.Failed.Select(f => f.Reason).Order(), Is.EqualTo(expectedReasons), () => "failure reasons, expected:\n" + string.Join('\n', broken.Select(b => $"{b} {b.Sop}: {b.Reason}"))
-            + "\nactual:\n" + string.Join('\n', result.Failed));
+            + "\nactual:\n" + string.Join('\n', result.Failed.Zip(result.FailureComments)));
 
         var rows = archive.Instances().ToDictionary(r => r.SopInstanceUid);
         Assert.That(rows.Keys.Order(), Is.EqualTo(valid.Select(e => e.Sop).Order()), "index rows");
@@ -106,12 +118,12 @@ public sealed class StowCorpusTests
         foreach (var entry in valid)
         {
             var row = rows[entry.Sop!];
-            var expected = await File.ReadAllBytesAsync(entry.Path);
-            expected.AsSpan(0, 128).Clear();
             var stored = await File.ReadAllBytesAsync(archive.BlobPath(row.BlobKey));
             Assert.Multiple(() =>
             {
-                Assert.That(stored, Is.EqualTo(expected), $"{entry}: stored blob must equal the upload with the preamble zeroed");
+                // The upload with its preamble zeroed or, coerced, a zero preamble, the meta group pydicom writes for the
+                // data set and the data set as sent.
+                Assert.That(Convert.ToHexStringLower(SHA256.HashData(stored)), Is.EqualTo(entry.StoredSha256), $"{entry}: stored bytes ({entry.Reason})");
                 Assert.That(row.Sha256, Is.EqualTo(SHA256.HashData(stored)), $"{entry}: SHA-256");
                 Assert.That(row.Size, Is.EqualTo(stored.Length), $"{entry}: size");
                 Assert.That((row.StudyInstanceUid, row.SeriesInstanceUid, row.SopClassUid), Is.EqualTo((entry.Study, entry.Series, entry.SopClass)), $"{entry}: UIDs");

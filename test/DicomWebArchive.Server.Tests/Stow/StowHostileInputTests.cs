@@ -67,7 +67,8 @@ public sealed class StowHostileInputTests
         yield return new TestCaseData("SOP Instance UID of 65 characters", ok, ok + ".1", sixtyFive, null).SetArgDisplayNames("sop-65");
         yield return new TestCaseData("SOP Instance UID with letters", ok, ok + ".1", "1.2.abc", null).SetArgDisplayNames("sop-letters");
         yield return new TestCaseData("Study UID with letters", "1.2.3x", ok + ".1", ok + ".2", null).SetArgDisplayNames("study-letters");
-        yield return new TestCaseData("meta SOP Instance UID differs", ok, ok + ".1", ok + ".2", ok + ".3").SetArgDisplayNames("meta-mismatch");
+        yield return new TestCaseData("SOP Instance UID with an empty component", ok, ok + ".1", ok + "..2", null).SetArgDisplayNames("sop-empty-component");
+        yield return new TestCaseData("Series UID ending in a dot", ok, ok + ".", ok + ".2", null).SetArgDisplayNames("series-trailing-dot");
     }
 
     [TestCaseSource(nameof(BadUids))]
@@ -79,6 +80,7 @@ public sealed class StowHostileInputTests
 
         Assert.That(result.Status, Is.EqualTo(409), $"{what}: {result}");
         Assert.That(result.Failed.Single().Reason, Is.EqualTo(StoreFailureReason.DataSetDoesNotMatchSopClass), what);
+        Assert.That(result.FailureComments.Single(), Does.Match(@"^(SOP Instance|Study Instance|Series Instance) UID \(0020,000[DE]|0008,0018\) "), what);
         Assert.That(_factory.Archive.Instances().Select(r => r.SopInstanceUid), Does.Not.Contain(sop), what);
         Assert.That(_factory.Archive.BlobFiles(), Has.Count.EqualTo(blobsBefore), what);
     }
@@ -96,7 +98,7 @@ public sealed class StowHostileInputTests
     }
 
     [TestCase("1.2.abc")]
-    [TestCase("1.02.3")]
+    [TestCase("1..3")]
     [TestCase("..%2F..%2Fetc")]
     public async Task PostStudy_RouteStudyNotAUid_400(string study)
     {

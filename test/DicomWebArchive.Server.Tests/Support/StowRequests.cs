@@ -48,6 +48,12 @@ internal sealed record StoreResult(int Status, string? ContentType, string Body)
     public IReadOnlyList<(string? SopClass, string? SopInstance, int Reason)> Failed =>
         Items("00081198").Select(i => (Str(i, "00081150"), Str(i, "00081155"), Num(i, "00081197") ?? -1)).ToList();
 
+    /// <summary>Error Comment (0000,0902) of each FailedSOPSequence item, in order.</summary>
+    public IReadOnlyList<string?> FailureComments => Items("00081198").Select(i => Str(i, "00000902")).ToList();
+
+    /// <summary>Error Comment (0000,0902) of each ReferencedSOPSequence item, in order (a warning's reason in words).</summary>
+    public IReadOnlyList<string?> ReferencedComments => Items("00081199").Select(i => Str(i, "00000902")).ToList();
+
     public string? StudyRetrieveUrl => Str(Root, "00081190");
 
     private JsonElement Root => JsonDocument.Parse(Body).RootElement;

@@ -1,28 +1,32 @@
 using System.Buffers.Binary;
 using System.Text;
-using DicomWebArchive.Dicom.Tests.Reader;
 
-namespace DicomWebArchive.Dicom.Tests.Support;
+namespace DicomWebArchive.Testing;
 
 /// <summary>
 /// A small MR image in implicit VR little endian as older Siemens scanners write one: several private
 /// creators sharing group 0019, the CSA header, private sequences (defined and undefined length) whose
 /// item reserves a block of its own, numbers of every binary VR, an unknown creator and 8-bit Pixel Data.
 /// Every private element but those of SIEMENS MR HEADER is one where dcmtk's private dictionary and
-/// ours agree on the VR; dcmtk's has no SIEMENS MR HEADER at all.
+/// ours agree on the VR; dcmtk's has no SIEMENS MR HEADER at all. Shared by the DICOM core's tests and the server's
+/// (stored through STOW-RS, its metadata compared with dcm2json).
 /// </summary>
-internal static class SiemensImplicit
+public static class SiemensImplicit
 {
+    private const string MrImageStorage = "1.2.840.10008.5.1.4.1.1.4";
+
     /// <summary>The elements of the creator dcmtk does not know, for which pydicom (same dictionary source as ours) is the oracle.</summary>
     public static readonly string[] MrHeaderKeys = ["0019100A", "0019100C", "0019100E", "00191028"];
 
     /// <summary>The CSA image header: binary, odd-sized numbers in it, as the scanner writes it.</summary>
     public static readonly byte[] CsaHeader = [.. "SV10"u8, 4, 3, 2, 1, 0x2A, 0, 0, 0, 0x4D, 0, 0, 0, .. "EchoLinePosition\0"u8, 0xFF, 0x80, 0x01];
 
-    public static byte[] Create() => DicomBuilder.Part10("1.2.840.10008.1.2")
+    public const string SopInstanceUid = "2.25.160125946139214183498311452367181690523";
+
+    public static byte[] Create() => DicomBuilder.Part10("1.2.840.10008.1.2", MrImageStorage, SopInstanceUid)
         .Implicit(0x0008, 0x0008, Text("ORIGINAL\\PRIMARY\\M\\ND"))
-        .Implicit(0x0008, 0x0016, Uid("1.2.840.10008.5.1.4.1.1.4"))
-        .Implicit(0x0008, 0x0018, Uid("2.25.160125946139214183498311452367181690523"))
+        .Implicit(0x0008, 0x0016, Uid(MrImageStorage))
+        .Implicit(0x0008, 0x0018, Uid(SopInstanceUid))
         .Implicit(0x0008, 0x0060, Text("MR"))
         .Implicit(0x0008, 0x0070, Text("SIEMENS"))
         .Implicit(0x0009, 0x0010, Text("SIEMENS CM VA0  CMS"))
@@ -39,6 +43,8 @@ internal static class SiemensImplicit
         .Implicit(0x0019, 0x1028, Doubles(28.98))
         .Implicit(0x0019, 0x1142, UInt16s(1, 0, 65535, 7, 300))
         .Implicit(0x0019, 0x1250, Text("12"))
+        .Implicit(0x0020, 0x000D, Uid("2.25.29916410213374622364541424452104170862"))
+        .Implicit(0x0020, 0x000E, Uid("2.25.29916410213374622364541424452104170862.1"))
         .Implicit(0x0021, 0x0010, Text("SIEMENS CM VA0  CMS"))
         .Implicit(0x0021, 0x0011, Text("SIEMENS SMS-AX  ACQ 1.0"))
         .Implicit(0x0021, 0x1020, Text("250.0\\ 2.5E2"))

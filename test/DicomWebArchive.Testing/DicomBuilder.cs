@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DicomWebArchive.Dicom.Tests.Reader;
+namespace DicomWebArchive.Testing;
 
 /// <summary>Hand-built DICOM byte streams for the cases no real file shows (hostile or unusual input).</summary>
-internal sealed class DicomBuilder
+public sealed class DicomBuilder
 {
     public const uint Undefined = 0xFFFFFFFF;
 
@@ -12,15 +12,15 @@ internal sealed class DicomBuilder
 
     public long Length => _bytes.Length;
 
-    /// <summary>128-byte preamble, DICM and a meta group naming <paramref name="transferSyntax"/>.</summary>
-    public static DicomBuilder Part10(string transferSyntax = "1.2.840.10008.1.2.1")
+    /// <summary>128-byte preamble, DICM and a meta group naming <paramref name="transferSyntax"/> and the SOP Class and Instance UIDs.</summary>
+    public static DicomBuilder Part10(string transferSyntax = "1.2.840.10008.1.2.1", string sopClass = "1.2.840.10008.5.1.4.1.1.7", string sopInstance = "1.2.3.4")
     {
         var builder = new DicomBuilder();
         builder.Raw(new byte[128]).Raw("DICM"u8);
         var meta = new DicomBuilder()
             .Explicit(0x0002, 0x0001, "OB", [0, 1])
-            .Explicit(0x0002, 0x0002, "UI", Text("1.2.840.10008.5.1.4.1.1.7\0"))
-            .Explicit(0x0002, 0x0003, "UI", Text("1.2.3.4\0"))
+            .Explicit(0x0002, 0x0002, "UI", Text(sopClass.Length % 2 == 0 ? sopClass : sopClass + "\0"))
+            .Explicit(0x0002, 0x0003, "UI", Text(sopInstance.Length % 2 == 0 ? sopInstance : sopInstance + "\0"))
             .Explicit(0x0002, 0x0010, "UI", Text(transferSyntax.Length % 2 == 0 ? transferSyntax : transferSyntax + "\0"));
         var metaBytes = meta.ToArray();
         builder.Explicit(0x0002, 0x0000, "UL", UInt32((uint)metaBytes.Length)).Raw(metaBytes);
