@@ -11,7 +11,9 @@ using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
 // Two commands besides serving: "token" mints a development token, "migrate" brings the index schema up to date.
-var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : MigrateCommand.Settings(args));
+// Settings are read once at start-up: no watcher on the content root, which would otherwise follow every folder of
+// a data directory below it.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args is ["token", ..] ? args[1..] : MigrateCommand.Settings(args)]);
 if (args is ["token", .. var tokenArguments])
 {
     return DevelopmentTokens.Run(tokenArguments, builder.Configuration, Console.Out, Console.Error);

@@ -1,5 +1,6 @@
 using DicomWebArchive.Core;
 using DicomWebArchive.Server.Qido;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DicomWebArchive.Server.Hosting;
@@ -13,6 +14,7 @@ internal static class HostingExtensions
         builder.Services.AddArchiveOptions<ServerLimitsOptions>();
         builder.Services.AddArchiveOptions<CorsOptions>();
         builder.Services.AddArchiveOptions<QidoOptions>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         // Kestrel reads its limits before options validation runs: invalid values are skipped here so that validation
         // reports them by name instead of Kestrel throwing first.

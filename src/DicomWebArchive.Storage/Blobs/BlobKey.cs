@@ -3,14 +3,26 @@ using System.Security.Cryptography;
 namespace DicomWebArchive.Storage.Blobs;
 
 /// <summary>
-/// Blob keys are 128 random bits as 32 lower-case hex digits. Anything else is refused before it reaches a path,
-/// so a key can never name a file outside the store.
+/// Blob keys are 32 lower-case hex digits: the minute they were made (16 bits, wrapping every 45 days) then 112 random
+/// bits. Anything else is refused before it reaches a path, so a key can never name a file outside the store. The
+/// minute leads so that blobs written together share a shard folder: one folder is created a minute instead of one
+/// per blob, and their renames are made durable by shared directory flushes.
 /// </summary>
 internal static class BlobKey
 {
     public const int Length = 32;
 
-    public static string New() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(Length / 2));
+    public static string New() => New(DateTimeOffset.UtcNow);
+
+    public static string New(DateTimeOffset now)
+    {
+        Span<byte> bits = stackalloc byte[Length / 2];
+        RandomNumberGenerator.Fill(bits[2..]);
+        var minute = (ushort)(now.ToUnixTimeSeconds() / 60);
+        bits[0] = (byte)(minute >> 8);
+        bits[1] = (byte)minute;
+        return Convert.ToHexStringLower(bits);
+    }
 
     public static bool IsValid(string? key)
     {

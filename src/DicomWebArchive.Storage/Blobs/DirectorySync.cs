@@ -34,6 +34,33 @@ internal static partial class DirectorySync
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SharedFlush> SharedFlushes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Makes the entries changed in <paramref name="directory"/> so far durable, sharing the flush with other writers:
+    /// a flush that began after this call's changes covers them, so writers finishing together pay for one fsync.
+    /// </summary>
+    public static void FlushShared(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var shared = SharedFlushes.GetOrAdd(directory, static _ => new SharedFlush());
+        var mine = Interlocked.Increment(ref shared.Requested);
+        lock (shared)
+        {
+            if (shared.Completed >= mine)
+            {
+                return;
+            }
+            var covered = Volatile.Read(ref shared.Requested);
+            Flush(directory);
+            shared.Completed = covered;
+        }
+    }
+
     /// <summary>Creates the directory and any missing parents below <paramref name="root"/>, flushing each parent it changed.</summary>
     public static void CreateDurably(string root, string directory)
     {
@@ -60,4 +87,10 @@ internal static partial class DirectorySync
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    private sealed class SharedFlush
+    {
+        public long Requested;
+        public long Completed;
+    }
 }

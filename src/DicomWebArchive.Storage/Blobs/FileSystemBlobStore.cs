@@ -180,7 +180,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
             File.Move(temp, path, overwrite: false);
-            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+            DirectorySync.FlushShared(Path.GetDirectoryName(path)!);
             _committed = true;
         }
 

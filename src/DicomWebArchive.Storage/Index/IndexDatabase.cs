@@ -48,6 +48,9 @@ internal abstract class IndexDatabase
     /// </summary>
     public virtual bool IsTransient(Exception exception) => false;
 
+    /// <summary>Whether the database takes one write transaction at a time (SQLite): the index then commits instances in groups.</summary>
+    public virtual bool WritesOneAtATime => false;
+
     /// <summary>Database-wide settings made once before migrating.</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -43,10 +43,17 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         await SealAuditAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
+    public Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
+        return _database.WritesOneAtATime
+            ? AddInGroupAsync(new PendingAdd(record, overwrite, caller))
+            : AddAloneAsync(record, overwrite, caller, cancellationToken);
+    }
+
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddAloneAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
+    {
         // A write that failed before its COMMIT was sent did not happen (the database rolls back what a lost session or a
         // deadlock victim began), so a deadlock or a connection a database restart broke while it sat in the pool is
         // retried. A failure during COMMIT is never retried: whether it committed cannot be told, and the caller decides.
@@ -55,7 +62,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             var write = new WriteAttempt();
             try
             {
-                return await TryAddInstanceAsync(record, overwrite, caller, write, cancellationToken).ConfigureAwait(false);
+                return await TryAddAloneAsync(record, overwrite, caller, write, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < MaxAttempts && !write.Committing && _database.IsTransient(e))
             {
@@ -64,7 +71,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         }
     }
 
-    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddInstanceAsync(
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> TryAddAloneAsync(
         InstanceRecord record, bool overwrite, ArchiveCaller caller, WriteAttempt attempt, CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -73,98 +80,111 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var write = new Write(connection, transaction, cancellationToken);
-                // The audit record of an instance kept commits with it: a crash never leaves one without the other.
-                // Refusals are recorded by the front end, which knows the reason.
-                var audit = AuditRecord.For(caller, AuditActions.Store, _time.GetUtcNow()) with
+                var added = await AddInTransactionAsync(new Write(connection, transaction, cancellationToken), record, overwrite, caller).ConfigureAwait(false);
+                if (added.Result == AddInstanceResult.Conflict)
                 {
-                    StudyInstanceUid = record.StudyInstanceUid,
-                    SeriesInstanceUid = record.SeriesInstanceUid,
-                    SopInstanceUid = record.SopInstanceUid,
-                    PatientId = record.PatientId,
-                    Bytes = record.Size,
-                };
-
-                // Lock order: the instance, then its studies by UID, then the change log, then the audit trail (IndexDatabase.LockAsync).
-                await _database.LockAsync(connection, transaction, "instance:" + record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
-                var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
-                if (existing is not null)
-                {
-                    if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
-                    {
-                        await AppendAuditAsync(write, audit with { Details = "already stored" }).ConfigureAwait(false);
-                        attempt.Committing = true;
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        return (AddInstanceResult.AlreadyStored, null);
-                    }
-
-                    if (!overwrite)
-                    {
-                        return (AddInstanceResult.Conflict, null);
-                    }
+                    // Nothing of a refused instance stays: the transaction rolls back as it is disposed.
+                    return added;
                 }
-
-                foreach (var studyUid in new[] { record.StudyInstanceUid, existing?.StudyInstanceUid }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
-                {
-                    await _database.LockAsync(connection, transaction, "study:" + studyUid, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (existing is not null)
-                {
-                    await write.ExecuteAsync(_sql.DeleteInstance, new { existing.Id }).ConfigureAwait(false);
-                }
-
-                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                var study = await UpsertStudyAsync(write, record, now).ConfigureAwait(false);
-                var series = await UpsertSeriesAsync(write, record, study.Id, now).ConfigureAwait(false);
-                if (series.StudyId != study.Id)
-                {
-                    // The Series Instance UID already belongs to another study: storing would corrupt both.
-                    return (AddInstanceResult.Conflict, null);
-                }
-
-                // The change sequence is taken under a lock held to COMMIT, so sequences commit in the order they were taken.
-                await _database.LockAsync(connection, transaction, "dwa:change_log", cancellationToken).ConfigureAwait(false);
-                var change = await write.ExecuteScalarAsync<long>(_sql.InsertChange, new
-                {
-                    OccurredAt = now,
-                    Action = existing is null ? "create" : "update",
-                    record.StudyInstanceUid,
-                    record.SeriesInstanceUid,
-                    record.SopInstanceUid,
-                }).ConfigureAwait(false);
-                await InsertInstanceAsync(write, record, series.Id, change).ConfigureAwait(false);
-                if (existing is null)
-                {
-                    // Increments under the write lock stay exact and cost the same for the 1st and the 10,000th instance.
-                    await write.ExecuteAsync(_sql.IncrementSeriesCount, new { SeriesId = series.Id }).ConfigureAwait(false);
-                    await write.ExecuteAsync(_sql.IncrementStudyCounts, new { StudyId = study.Id, NewSeries = series.IsNew ? 1 : 0, Now = now }).ConfigureAwait(false);
-                    var newSopClass = !SplitValues(study.SopClassesInStudy).Contains(record.SopClassUid, StringComparer.Ordinal);
-                    await RefreshStudyValuesAsync(write, study.Id, modalities: series.IsNew, sopClasses: newSopClass).ConfigureAwait(false);
-                }
-                else
-                {
-                    // A replacement can move the instance to another series or study: recount everything it touched.
-                    await RefreshSeriesAsync(write, series.Id).ConfigureAwait(false);
-                    if (existing.SeriesId != series.Id)
-                    {
-                        await RefreshSeriesAsync(write, existing.SeriesId).ConfigureAwait(false);
-                    }
-
-                    if (existing.StudyId != study.Id)
-                    {
-                        await RefreshStudyAsync(write, existing.StudyId, now, modalities: true, sopClasses: true).ConfigureAwait(false);
-                    }
-
-                    await RefreshStudyAsync(write, study.Id, now, modalities: true, sopClasses: true).ConfigureAwait(false);
-                }
-
-                await AppendAuditAsync(write, audit with { Details = existing is null ? "stored" : "replaced" }).ConfigureAwait(false);
                 attempt.Committing = true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
+                return added;
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the instance inside the open write transaction, with its study and series rows, their aggregates, its change
+    /// and its audit record. The caller commits; on <see cref="AddInstanceResult.Conflict"/> it must undo what was written.
+    /// </summary>
+    private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInTransactionAsync(Write write, InstanceRecord record, bool overwrite, ArchiveCaller caller)
+    {
+        var (connection, transaction, cancellationToken) = write;
+        // The audit record of an instance kept commits with it: a crash never leaves one without the other.
+        // Refusals are recorded by the front end, which knows the reason.
+        var audit = AuditRecord.For(caller, AuditActions.Store, _time.GetUtcNow()) with
+        {
+            StudyInstanceUid = record.StudyInstanceUid,
+            SeriesInstanceUid = record.SeriesInstanceUid,
+            SopInstanceUid = record.SopInstanceUid,
+            PatientId = record.PatientId,
+            Bytes = record.Size,
+        };
+
+        // Lock order: the instance, then its studies by UID, then the change log, then the audit trail (IndexDatabase.LockAsync).
+        await _database.LockAsync(connection, transaction, "instance:" + record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
+            {
+                await AppendAuditAsync(write, audit with { Details = "already stored" }).ConfigureAwait(false);
+                return (AddInstanceResult.AlreadyStored, null);
+            }
+
+            if (!overwrite)
+            {
+                return (AddInstanceResult.Conflict, null);
+            }
+        }
+
+        foreach (var studyUid in new[] { record.StudyInstanceUid, existing?.StudyInstanceUid }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
+        {
+            await _database.LockAsync(connection, transaction, "study:" + studyUid, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (existing is not null)
+        {
+            await write.ExecuteAsync(_sql.DeleteInstance, new { existing.Id }).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var study = await UpsertStudyAsync(write, record, now).ConfigureAwait(false);
+        var series = await UpsertSeriesAsync(write, record, study.Id, now).ConfigureAwait(false);
+        if (series.StudyId != study.Id)
+        {
+            // The Series Instance UID already belongs to another study: storing would corrupt both.
+            return (AddInstanceResult.Conflict, null);
+        }
+
+        // The change sequence is taken under a lock held to COMMIT, so sequences commit in the order they were taken.
+        await _database.LockAsync(connection, transaction, "dwa:change_log", cancellationToken).ConfigureAwait(false);
+        var change = await write.ExecuteScalarAsync<long>(_sql.InsertChange, new
+        {
+            OccurredAt = now,
+            Action = existing is null ? "create" : "update",
+            record.StudyInstanceUid,
+            record.SeriesInstanceUid,
+            record.SopInstanceUid,
+        }).ConfigureAwait(false);
+        await InsertInstanceAsync(write, record, series.Id, change).ConfigureAwait(false);
+        if (existing is null)
+        {
+            // Increments under the write lock stay exact and cost the same for the 1st and the 10,000th instance.
+            await write.ExecuteAsync(_sql.IncrementSeriesCount, new { SeriesId = series.Id }).ConfigureAwait(false);
+            await write.ExecuteAsync(_sql.IncrementStudyCounts, new { StudyId = study.Id, NewSeries = series.IsNew ? 1 : 0, Now = now }).ConfigureAwait(false);
+            var newSopClass = !SplitValues(study.SopClassesInStudy).Contains(record.SopClassUid, StringComparer.Ordinal);
+            await RefreshStudyValuesAsync(write, study.Id, modalities: series.IsNew, sopClasses: newSopClass).ConfigureAwait(false);
+        }
+        else
+        {
+            // A replacement can move the instance to another series or study: recount everything it touched.
+            await RefreshSeriesAsync(write, series.Id).ConfigureAwait(false);
+            if (existing.SeriesId != series.Id)
+            {
+                await RefreshSeriesAsync(write, existing.SeriesId).ConfigureAwait(false);
+            }
+
+            if (existing.StudyId != study.Id)
+            {
+                await RefreshStudyAsync(write, existing.StudyId, now, modalities: true, sopClasses: true).ConfigureAwait(false);
+            }
+
+            await RefreshStudyAsync(write, study.Id, now, modalities: true, sopClasses: true).ConfigureAwait(false);
+        }
+
+        await AppendAuditAsync(write, audit with { Details = existing is null ? "stored" : "replaced" }).ConfigureAwait(false);
+        return existing is null ? (AddInstanceResult.Added, null) : (AddInstanceResult.Replaced, existing.BlobKey);
     }
 
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)

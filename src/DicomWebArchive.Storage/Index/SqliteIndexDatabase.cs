@@ -40,6 +40,8 @@ internal sealed class SqliteIndexDatabase : IndexDatabase
 
     public override ISqlDialect Dialect => SqliteDialect.Instance;
 
+    public override bool WritesOneAtATime => true;
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

@@ -83,6 +83,41 @@ public sealed class FileSystemBlobStoreTests
     }
 
     [Test]
+    public async Task CommitAsync_ManyWritersAtOnce_OneShardFolderEveryBlobWhole()
+    {
+        var written = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var bytes = RandomNumberGenerator.GetBytes(1000 + i);
+            return (Key: await WriteAsync(bytes), Bytes: bytes);
+        }));
+
+        Assert.That(written.Select(w => w.Key).Distinct().Count(), Is.EqualTo(40));
+        // Blobs made in the same minute share their shard folder (at most two folders if the minute turned meanwhile).
+        Assert.That(written.Select(w => w.Key[..4]).Distinct().Count(), Is.LessThanOrEqualTo(2));
+        foreach (var (key, bytes) in written)
+        {
+            await using var stream = await _store.OpenReadAsync(key, CancellationToken.None);
+            using var copy = new MemoryStream();
+            await stream!.CopyToAsync(copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(bytes), key);
+        }
+    }
+
+    [Test]
+    public void New_MinutesApart_OtherShardSameFormat()
+    {
+        var now = new DateTimeOffset(2026, 12, 5, 14, 0, 30, TimeSpan.Zero);
+        var first = BlobKey.New(now);
+        var sameMinute = BlobKey.New(now.AddSeconds(20));
+        var nextMinute = BlobKey.New(now.AddMinutes(1));
+
+        Assert.That(new[] { first, sameMinute, nextMinute }, Has.All.Matches<string>(BlobKey.IsValid));
+        Assert.That(sameMinute[..4], Is.EqualTo(first[..4]));
+        Assert.That(sameMinute, Is.Not.EqualTo(first));
+        Assert.That(nextMinute[..4], Is.Not.EqualTo(first[..4]));
+    }
+
+    [Test]
     public async Task OpenReadAsync_BeforeCommit_Null()
     {
         await using var writer = await _store.CreateAsync(CancellationToken.None);

@@ -235,6 +235,31 @@ public sealed partial class SqlIndexStoreTests(string provider)
     }
 
     [Test]
+    public async Task AddInstanceAsync_ConflictsAmongWritersAtOnce_OnlyTheConflictsRefusedTheRestAllThere()
+    {
+        var first = IndexRecords.Instance(1, 1, 1);
+        await _store.AddInstanceAsync(first, false, ArchiveCaller.System, CancellationToken.None);
+        // Instances committed together share a transaction on SQLite: a refused one must take nothing of the others with
+        // it, and leave nothing of its own (here a new study whose series already belongs to the first study).
+        var strays = new HashSet<int>(Enumerable.Range(2, 30).Where(i => i % 3 == 0));
+        var records = Enumerable.Range(2, 30)
+            .Select(i => strays.Contains(i) ? IndexRecords.Instance(2, 1, i) with { SeriesInstanceUid = first.SeriesInstanceUid } : IndexRecords.Instance(1, 1, i))
+            .ToList();
+
+        var results = await Task.WhenAll(records.Select(r => _store.AddInstanceAsync(r, false, ArchiveCaller.System, CancellationToken.None)));
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var refused = strays.Contains(records[i].InstanceNumber!.Value);
+            Assert.That(results[i].Result, Is.EqualTo(refused ? AddInstanceResult.Conflict : AddInstanceResult.Added), records[i].SopInstanceUid);
+            Assert.That(await _store.FindInstanceAsync(records[i].SopInstanceUid, CancellationToken.None), refused ? Is.Null : Is.Not.Null, records[i].SopInstanceUid);
+        }
+        var study = await _store.GetStudyAsync(first.StudyInstanceUid, StudyAccess.All, CancellationToken.None);
+        Assert.That(study!.NumberOfStudyRelatedInstances, Is.EqualTo(1 + records.Count - strays.Count));
+        Assert.That(await _store.GetStudyAsync(IndexRecords.Instance(2, 1, 1).StudyInstanceUid, StudyAccess.All, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
     public async Task FindInstanceAsync_Missing_Null() =>
         Assert.That(await _store.FindInstanceAsync("1.2.3", CancellationToken.None), Is.Null);
 
