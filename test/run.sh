@@ -27,8 +27,13 @@ mkdir -p "$tools"
 for package in dicomweb-client@0.11.3 xhr2@0.2.1 playwright-core@1.65.1; do
   [ -d "$tools/node_modules/${package%@*}" ] || npm install --prefix "$tools" --no-audit --no-fund --silent "$package" >/dev/null || echo "npm install $package failed"
 done
-if [ ! -f "$tools/ohif/package/dist/app-config.js" ]; then
-  mkdir -p "$tools/ohif" && (cd "$tools/ohif" && npm pack --silent @ohif/app@3.13.2 >/dev/null && tar xzf ohif-app-3.13.2.tgz && rm -f ohif-app-3.13.2.tgz) || echo "npm pack @ohif/app failed"
+# The tarball is kept: the tests of `dicomweb viewer fetch` serve it as a registry would.
+ohif="$tools/ohif"
+if [ ! -f "$ohif/ohif-app-3.13.2.tgz" ]; then
+  mkdir -p "$ohif" && (cd "$ohif" && npm pack --silent @ohif/app@3.13.2 >/dev/null) || echo "npm pack @ohif/app failed"
+fi
+if [ ! -f "$ohif/package/dist/index.html" ] && [ -f "$ohif/ohif-app-3.13.2.tgz" ]; then
+  (cd "$ohif" && tar xzf ohif-app-3.13.2.tgz) || echo "unpacking @ohif/app failed"
 fi
 
 # A throwaway PostgreSQL 15 for the index's integration tests: its own cluster under a temporary folder, on a free

@@ -3,6 +3,7 @@ using DicomWebArchive.Cli.Common;
 using DicomWebArchive.Cli.Download;
 using DicomWebArchive.Cli.Query;
 using DicomWebArchive.Cli.Upload;
+using DicomWebArchive.Cli.Viewer;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,6 +36,13 @@ app.Configure(config =>
     config.AddCommand<BenchCommand>("bench")
         .WithDescription("Measure STOW, QIDO, metadata, frame and retrieve performance of a server with a corpus")
         .WithExample("bench", "http://localhost:8042/dicom-web", "--corpus", "./ct", "--json");
+    config.AddBranch("viewer", viewer =>
+    {
+        viewer.SetDescription("The OHIF viewer the archive serves (Viewer:Path)");
+        viewer.AddCommand<ViewerFetchCommand>("fetch")
+            .WithDescription($"Download the prebuilt OHIF viewer (@ohif/app {OhifPackage.Version}) and print the setting that serves it")
+            .WithExample("viewer", "fetch", "--out", "./ohif-viewer");
+    });
     config.SetExceptionHandler((ex, _) => Errors.Report(ex));
 });
 return await app.RunAsync(args, cancel.Token);

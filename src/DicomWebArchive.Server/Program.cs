@@ -6,6 +6,7 @@ using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Security;
 using DicomWebArchive.Server.Stow;
+using DicomWebArchive.Server.Viewer;
 using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
@@ -88,6 +89,7 @@ app.MapGroup("").RequireAuthorization(Scopes.Read).MapWadoUri();
 app.MapLinks();
 app.MapAudit();
 app.MapHealth();
+app.MapViewer();
 
 await app.RunAsync();
 return 0;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# QIDO-RS at scale, side by side with Orthanc in the same run (a benchmark, not a test).
+# QIDO-RS at scale, side by side with Orthanc in the same run (a benchmark, not a test): `dicomweb bench`, the client
+# of test/bench/compare-orthanc.sh, times OHIF's study-list queries against indexes of STUDIES studies.
 # Our index is filled through the same SqlIndexStore.AddInstanceAsync the store path uses (tiny metadata, no blobs);
 # Orthanc gets the same distributions of names, dates and modalities through its REST API, one instance per study.
+# The bench then stores one small CT study into each (the values its queries filter on come from that study).
 #   STUDIES=100000 PER_STUDY=10 ORTHANC_STUDIES=100000 REPEATS=50 test/bench/qido-vs-orthanc.sh
 # WORK=DIR keeps both corpora in DIR: a second run with the same WORK skips loading and only measures.
 set -euo pipefail
@@ -54,25 +56,17 @@ if [ ! -f "$work/orthanc/loaded" ]; then
   touch "$work/orthanc/loaded"
 fi
 
-accession=$(printf 'A%08d' $((ORTHANC_STUDIES < STUDIES ? ORTHANC_STUDIES / 2 : STUDIES / 2)))
-queries=(
-  "/studies?PatientName=Nov*&limit=101"
-  "/studies?AccessionNumber=$accession"
-  "/studies?StudyDate=20200101-20200131&limit=101"
-  "/studies?ModalitiesInStudy=MG&limit=101"
-  "/studies?ModalitiesInStudy=OT&limit=101"
-  "/studies?limit=101"
-  "/studies?PatientName=*nov*&limit=101&offset=0&fuzzymatching=false&includefield=00081030,00080060,00080090,00100030"
-)
-ours=$($PY "$bench/qido_latency.py" "http://127.0.0.1:$PORT/dicomweb" "$REPEATS" "${queries[@]}")
-theirs=$($PY "$bench/qido_latency.py" "http://127.0.0.1:$ORTHANC_PORT/dicom-web" "$REPEATS" "${queries[@]}")
+dotnet build "$root/src/DicomWebArchive.Cli" -c Release -nologo -v q >/dev/null
+dicomweb() { dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
+$PY "$bench/make_ct_corpus.py" "$work/probe" 10 >/dev/null
+dicomweb bench "http://127.0.0.1:$PORT/dicomweb" --corpus "$work/probe" --repeat "$REPEATS" --json > "$work/ours.json"
+dicomweb bench "http://127.0.0.1:$ORTHANC_PORT/dicom-web" --corpus "$work/probe" --repeat "$REPEATS" --json > "$work/theirs.json"
 
-$PY - "$ours" "$theirs" <<PY
+$PY - "$work/ours.json" "$work/theirs.json" <<PY
 import json, sys
-ours, theirs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ours, theirs = (json.load(open(path))["qido"] for path in sys.argv[1:3])
 print(f"index: $STUDIES studies / $((STUDIES * PER_STUDY)) instances, {${index_size} / 1024:.0f} MiB on disk; Orthanc: $ORTHANC_STUDIES studies / $ORTHANC_STUDIES instances")
-print(f"{'query':<60} {'ours p50':>9} {'p95':>7} {'n':>4} {'orthanc p50':>12} {'p95':>7} {'n':>4} {'ratio p50':>10}")
-for query, o in ours.items():
-    t = theirs[query]
-    print(f"{query[:60]:<60} {o['p50']:>9.2f} {o['p95']:>7.2f} {o['results']:>4} {t['p50']:>12.2f} {t['p95']:>7.2f} {t['results']:>4} {t['p50'] / o['p50']:>9.1f}x")
+print(f"{'OHIF study list query':<24} {'ours p50':>9} {'p95':>7} {'n':>4} {'orthanc p50':>12} {'p95':>7} {'n':>4} {'ratio p50':>10}")
+for o, t in zip(ours, theirs):
+    print(f"{o['name']:<24} {o['p50Ms']:>9.2f} {o['p95Ms']:>7.2f} {o['results']:>4} {t['p50Ms']:>12.2f} {t['p95Ms']:>7.2f} {t['results']:>4} {t['p50Ms'] / o['p50Ms']:>9.1f}x")
 PY

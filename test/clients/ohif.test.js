@@ -1,7 +1,8 @@
-// Opens a stored study in the prebuilt OHIF viewer (served here from its dist folder, on another origin than the
-// archive, so CORS is exercised) in headless Chromium, and measures the viewport pixels of the screenshot against
-// the same region of a viewer opened on a study that does not exist. Prints one JSON object for the NUnit test.
-// usage: node ohif.test.js <dicomweb root> <study uid> <ohif dist dir> <node_modules dir> <screenshot.png>
+// Opens a stored study in the prebuilt OHIF viewer in headless Chromium, and measures the viewport pixels of the
+// screenshot against the same region of a viewer opened on a study that does not exist. The viewer is either served
+// here from its dist folder, on another origin than the archive (so CORS is exercised), or, given a URL instead of a
+// folder, the one the archive serves itself. Prints one JSON object for the NUnit test.
+// usage: node ohif.test.js <dicomweb root> <study uid> <ohif dist dir | viewer site URL> <node_modules dir> <screenshot.png>
 "use strict";
 const fs = require("fs");
 const http = require("http");
@@ -68,8 +69,9 @@ async function regionStats(page, png, box) {
 }
 
 async function main() {
-  const viewer = await serveViewer();
-  const origin = `http://127.0.0.1:${viewer.address().port}`;
+  const servedByArchive = /^https?:/.test(dist);
+  const viewer = servedByArchive ? null : await serveViewer();
+  const origin = servedByArchive ? dist.replace(/\/$/, "") : `http://127.0.0.1:${viewer.address().port}`;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -116,7 +118,7 @@ async function main() {
     process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
     await browser.close();
-    viewer.close();
+    if (viewer) viewer.close();
   }
 }
 
