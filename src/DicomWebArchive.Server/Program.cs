@@ -24,6 +24,7 @@ if (!MigrateCommand.IsRequested(args) && ArchiveAuthentication.RefusalReason(bui
 }
 
 builder.AddServerOptions();
+builder.AddArchiveTelemetry();
 builder.AddArchiveAuth();
 builder.Services.AddArchiveStorage();
 builder.Services.AddArchiveServices();
@@ -59,6 +60,7 @@ if (MigrateCommand.IsRequested(args))
 }
 app.WarnWhenAnonymous();
 
+app.UseCorrelationScope();
 // Unexpected exceptions become a 500 problem body with no detail; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -66,6 +68,7 @@ app.UseSecurityHeaders();
 // A link in the path (/links/{token}/dicomweb/...) moves to the path base before routing sees the path.
 app.UseLinkPaths();
 app.UseRouting();
+app.UseMiddleware<RequestMetrics>();
 app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -86,6 +89,7 @@ app.MapGroup("").RequireAuthorization(Scopes.Read).MapWadoUri();
 app.MapLinks();
 app.MapAudit();
 app.MapHealth();
+app.MapMetrics();
 
 await app.RunAsync();
 return 0;

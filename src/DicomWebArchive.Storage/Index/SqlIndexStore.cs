@@ -45,6 +45,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("add_instance");
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
         // A write that failed before its COMMIT was sent did not happen (the database rolls back what a lost session or a
@@ -169,6 +170,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("find_instance");
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -179,6 +181,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public async Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("is_blob_referenced");
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
