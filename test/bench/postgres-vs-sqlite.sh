@@ -31,8 +31,12 @@ free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 server_pids=()
 pg_data="$work/pg/data"
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
+stop_servers() {
   for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  server_pids=()
+}
+cleanup() {
+  stop_servers
   # Only this cluster, by its data folder.
   [ -f "$pg_data/postmaster.pid" ] && as_postgres "$pgbin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1
   rm -f /dev/shm/dwa-pg-vs-sqlite-$$.db*
@@ -121,7 +125,9 @@ start_server() { # name provider connection-string
   root[$name]="http://127.0.0.1:$port/dicomweb"
 }
 
-# Each run measures fresh copies of the loaded indexes, so the STOW-RS of one run is not in the next.
+# Each run measures fresh copies of the loaded indexes, so the STOW-RS of one run is not in the next. A journal left
+# by an earlier copy would be replayed into this one: it goes too.
+rm -f "$work"/sqlite-run.db*
 cp "$work/sqlite.db" "$work/sqlite-run.db"
 psql_admin "DROP DATABASE IF EXISTS dicom_run" && psql_admin "CREATE DATABASE dicom_run TEMPLATE dicom"
 start_server sqlite Sqlite "Data Source=$work/sqlite-run.db"
@@ -133,7 +139,8 @@ for name in sqlite postgres; do
   echo "$name: STOW-RS of $COUNT instances, $PARALLEL connections x $BATCH per request; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   dicomweb bench "${root[$name]}" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat 20 --json > "$work/$name.bench.json"
 done
-rm -f "$work/sqlite-run.db"
+stop_servers
+rm -f "$work"/sqlite-run.db*
 
 echo
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; index: $STUDIES studies / $((STUDIES * PER_STUDY)) instances, SQLite $(du -m "$work/sqlite.db" | cut -f1) MB, PostgreSQL $(psql_admin "SELECT pg_database_size('dicom') / 1048576") MB"
