@@ -27,6 +27,7 @@ if (!MigrateCommand.IsRequested(args) && ArchiveAuthentication.RefusalReason(bui
 }
 
 builder.AddServerOptions();
+builder.AddArchiveTelemetry();
 builder.AddArchiveAuth();
 builder.Services.AddArchiveStorage();
 builder.Services.AddArchiveServices();
@@ -62,6 +63,7 @@ if (MigrateCommand.IsRequested(args))
 }
 app.WarnWhenAnonymous();
 
+app.UseCorrelationScope();
 // Unexpected exceptions become a 500 problem body with no detail; the process keeps serving.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -69,6 +71,7 @@ app.UseSecurityHeaders();
 // A link in the path (/links/{token}/dicomweb/...) moves to the path base before routing sees the path.
 app.UseLinkPaths();
 app.UseRouting();
+app.UseMiddleware<RequestMetrics>();
 app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -89,6 +92,7 @@ app.MapGroup("").RequireAuthorization(Scopes.Read).MapWadoUri();
 app.MapLinks();
 app.MapAudit();
 app.MapHealth();
+app.MapMetrics();
 app.MapViewer();
 
 await app.RunAsync();

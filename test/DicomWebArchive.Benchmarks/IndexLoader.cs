@@ -11,7 +11,9 @@ namespace DicomWebArchive.Benchmarks;
 
 /// <summary>
 /// Fills an index with a synthetic corpus through the same <see cref="SqlIndexStore.AddInstanceAsync"/> the store path
-/// uses, for the QIDO scale benchmark: `load-index DB STUDIES INSTANCES_PER_STUDY`. Deterministic (seeded).
+/// uses, for the QIDO scale benchmarks: `load-index DB STUDIES INSTANCES_PER_STUDY` for a SQLite file, or
+/// `load-index PROVIDER CONNECTION_STRING STUDIES INSTANCES_PER_STUDY [WRITERS]` for any index provider (Sqlite, PostgreSql,
+/// SqlServer). Deterministic (seeded): every provider gets the same rows.
 /// </summary>
 internal static class IndexLoader
 {
@@ -21,14 +23,35 @@ internal static class IndexLoader
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var path = args[1];
-        var studies = int.Parse(args[2], CultureInfo.InvariantCulture);
-        var perStudy = int.Parse(args[3], CultureInfo.InvariantCulture);
-        var index = SqlIndexStore.ForSqlite($"Data Source={path}");
+        var (provider, connectionString, counts) = args.Length >= 5 ? (args[1], args[2], args[3..]) : ("Sqlite", $"Data Source={args[1]}", args[2..]);
+        var studies = int.Parse(counts[0], CultureInfo.InvariantCulture);
+        var perStudy = int.Parse(counts[1], CultureInfo.InvariantCulture);
+        // Several writers keep a networked database busy between round trips; SQLite's writers take turns anyway.
+        var writers = counts.Length > 2 ? int.Parse(counts[2], CultureInfo.InvariantCulture) : 1;
+        var index = SqlIndexStore.Create(provider, connectionString);
         await index.InitializeAsync(CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        var loaded = 0;
+        // The studies are made one after the other from one seeded generator, so the rows do not depend on the writers.
+        await Parallel.ForEachAsync(Studies(studies, perStudy), new ParallelOptions { MaxDegreeOfParallelism = writers }, async (study, cancellationToken) =>
+        {
+            foreach (var record in study)
+            {
+                await index.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, cancellationToken);
+            }
+            if (Interlocked.Increment(ref loaded) is var done && done % 10_000 == 0)
+            {
+                Console.WriteLine($"{done} studies, {done * perStudy} instances, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+        Console.WriteLine($"loaded {studies} studies, {studies * perStudy} instances in {clock.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
+
+    private static IEnumerable<InstanceRecord[]> Studies(int studies, int perStudy)
+    {
         var metadata = Gzip("[{}]");
         var random = new Random(20261129);
-        var clock = Stopwatch.StartNew();
         var uidRoot = "1.2.826.0.1.3680043.10.9999";
         for (var s = 1; s <= studies; s++)
         {
@@ -36,10 +59,11 @@ internal static class IndexLoader
             var given = GivenNames[random.Next(GivenNames.Length)];
             var date = new DateOnly(2000, 1, 1).AddDays(random.Next(26 * 365)).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
             var seriesCount = 1 + random.Next(Math.Min(4, perStudy));
+            var study = new InstanceRecord[perStudy];
             for (var i = 0; i < perStudy; i++)
             {
                 var series = i % seriesCount;
-                var record = new InstanceRecord
+                study[i] = new InstanceRecord
                 {
                     StudyInstanceUid = $"{uidRoot}.1.{s}",
                     StudyDate = date,
@@ -68,15 +92,9 @@ internal static class IndexLoader
                     BlobKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes($"blob{s}.{i}"))[..16]),
                     MetadataJson = metadata,
                 };
-                await index.AddInstanceAsync(record, overwrite: false, ArchiveCaller.System, CancellationToken.None);
             }
-            if (s % 10_000 == 0)
-            {
-                Console.WriteLine($"{s} studies, {s * perStudy} instances, {clock.Elapsed.TotalSeconds:F0} s");
-            }
+            yield return study;
         }
-        Console.WriteLine($"loaded {studies} studies, {studies * perStudy} instances in {clock.Elapsed.TotalSeconds:F0} s");
-        return 0;
     }
 
     private static byte[] Gzip(string text)

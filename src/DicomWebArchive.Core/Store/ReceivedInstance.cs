@@ -42,6 +42,7 @@ public sealed class ReceivedInstance : IAsyncDisposable
     {
         if (_failure is not null)
         {
+            ArchiveMetrics.RecordStore(_failure);
             return _failure;
         }
         if (Interlocked.Exchange(ref _completed, 1) != 0)
@@ -50,7 +51,9 @@ public sealed class ReceivedInstance : IAsyncDisposable
         }
         await using (_writer!)
         {
-            return await _service.CommitAndIndexAsync(_caller!, _writer!, _record!, _identity, _findings, cancellationToken);
+            var outcome = await _service.CommitAndIndexAsync(_caller!, _writer!, _record!, _identity, _findings, cancellationToken);
+            ArchiveMetrics.RecordStore(outcome);
+            return outcome;
         }
     }
 

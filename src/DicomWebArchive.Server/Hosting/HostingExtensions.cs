@@ -7,9 +7,17 @@ namespace DicomWebArchive.Server.Hosting;
 
 internal static class HostingExtensions
 {
+    public const string DefaultUrls = "http://localhost:8080";
+
     /// <summary>The server's own settings, validated at start-up like every other section, and Kestrel's limits from them.</summary>
     public static WebApplicationBuilder AddServerOptions(this WebApplicationBuilder builder)
     {
+        // Loopback unless told otherwise. Set here rather than in appsettings.json, whose Urls would override the
+        // ASPNETCORE_URLS variable a container sets.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
         builder.Services.AddArchiveOptions<DicomWebOptions>();
         builder.Services.AddArchiveOptions<ServerLimitsOptions>();
         builder.Services.AddArchiveOptions<CorsOptions>();

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Http;
@@ -28,7 +27,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, Ti
         }
         var started = time.GetUtcNow();
         var body = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var counting = new CountingBody(body);
+        var counting = new CountingResponseBody(body);
         context.Features.Set<IHttpResponseBodyFeature>(counting);
         try
         {
@@ -67,61 +66,6 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, Ti
         var query = string.Join('&', request.Query.Where(q => !q.Key.Equals("token", StringComparison.OrdinalIgnoreCase)).Select(q => $"{q.Key}={q.Value}"));
         string text = $"{request.Method} {path}{(query.Length > 0 ? "?" + query : "")}";
         return text.Length <= 1000 ? text : text[..1000] + "…";
-    }
-
-    /// <summary>The response body, counting the bytes written to it however they are written.</summary>
-    private sealed class CountingBody(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
-    {
-        private readonly CountingWriter _writer = new(inner.Writer);
-        private Stream? _stream;
-
-        public long Written => _writer.Written;
-
-        public Stream Stream => _stream ??= _writer.AsStream(leaveOpen: true);
-
-        public PipeWriter Writer => _writer;
-
-        public Task CompleteAsync() => inner.CompleteAsync();
-
-        public void DisableBuffering() => inner.DisableBuffering();
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-            inner.SendFileAsync(path, offset, count, cancellationToken);
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
-    }
-
-    private sealed class CountingWriter(PipeWriter inner) : PipeWriter
-    {
-        public long Written { get; private set; }
-
-        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
-
-        public override long UnflushedBytes => inner.UnflushedBytes;
-
-        public override void Advance(int bytes)
-        {
-            Written += bytes;
-            inner.Advance(bytes);
-        }
-
-        public override void CancelPendingFlush() => inner.CancelPendingFlush();
-
-        public override void Complete(Exception? exception = null) => inner.Complete(exception);
-
-        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
-
-        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
-
-        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
-
-        public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
-        {
-            Written += source.Length;
-            return inner.WriteAsync(source, cancellationToken);
-        }
     }
 }
 

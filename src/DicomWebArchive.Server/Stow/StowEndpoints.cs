@@ -141,7 +141,7 @@ internal static partial class StowEndpoints
         }
         if (broken is not null)
         {
-            results.Add(broken);
+            results.Add(Refused(broken));
         }
         foreach (var failed in results.Where(o => !o.IsStored))
         {
@@ -161,7 +161,7 @@ internal static partial class StowEndpoints
             if (section.ContentType is { } partType && MediaType.Parse(partType)?.Is(DicomMediaType) != true)
             {
                 await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                outcomes.Add(Task.FromResult(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"The part's Content-Type {Problems.Shorten(partType)} is not application/dicom." }));
+                outcomes.Add(Task.FromResult(Refused(new StoreOutcome { FailureReason = StoreFailureReason.CannotUnderstand, Message = $"The part's Content-Type {Problems.Shorten(partType)} is not application/dicom." })));
                 continue;
             }
             var received = await store.ReceiveAsync(caller, section.Body, study, cancellationToken);
@@ -188,9 +188,16 @@ internal static partial class StowEndpoints
             catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
             {
                 LogCompletionFault(logger, ex);
-                return new StoreOutcome { FailureReason = StoreFailureReason.ProcessingFailure, Message = "The instance could not be stored." };
+                return Refused(new StoreOutcome { FailureReason = StoreFailureReason.ProcessingFailure, Message = "The instance could not be stored." });
             }
         }
+    }
+
+    /// <summary>A refusal made here rather than by the store service, counted as the service counts its own.</summary>
+    private static StoreOutcome Refused(StoreOutcome outcome)
+    {
+        ArchiveMetrics.RecordStore(outcome);
+        return outcome;
     }
 
     /// <summary>Waits for every part's completion; parts cut off with the request (their blobs removed) count as not stored.</summary>

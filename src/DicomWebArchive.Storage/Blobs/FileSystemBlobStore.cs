@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Dicom;
 
@@ -35,6 +36,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task<IBlobWriter> CreateAsync(CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeBlob("create");
         cancellationToken.ThrowIfCancellationRequested();
         var key = BlobKey.New();
         var path = Path.Combine(HotRoot, BlobKey.RelativePath(key));
@@ -46,6 +48,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeBlob("open");
         BlobKey.ThrowIfInvalid(key);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<Stream?>(Open(key, bufferSize: 4096));
@@ -53,6 +56,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task<Stream?> OpenReadAsync(string key, ByteRange range, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeBlob("open_range");
         BlobKey.ThrowIfInvalid(key);
         ArgumentOutOfRangeException.ThrowIfNegative(range.Offset);
         ArgumentOutOfRangeException.ThrowIfNegative(range.Length);
@@ -103,6 +107,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeBlob("delete");
         BlobKey.ThrowIfInvalid(key);
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var root in _roots)
@@ -171,6 +176,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
+            using var timing = ArchiveMetrics.TimeBlob("commit");
             if (_committed)
             {
                 return;

@@ -29,11 +29,21 @@ internal sealed class PostgreSqlIndexDatabase : IndexDatabase
     private const string AdminShutdown = "57P01";
     private const string CrashShutdown = "57P02";
     private const string CannotConnectNow = "57P03";
+    /// <summary>Statements kept prepared per connection when the connection string does not say (Max Auto Prepare).</summary>
+    internal const int DefaultMaxAutoPrepare = 64;
+
     private readonly string _connectionString;
 
     public PostgreSqlIndexDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // A search is one statement over a round trip; parsing and planning it again on every request costs as much as
+        // running it. Npgsql prepares the statements a pooled connection runs repeatedly, and keeps them across requests.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
         _connectionString = builder.ConnectionString;
         Description = $"PostgreSQL index {builder.Host}:{builder.Port}/{builder.Database}";
     }

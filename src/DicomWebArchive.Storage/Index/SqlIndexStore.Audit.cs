@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Audit;
 
 namespace DicomWebArchive.Storage.Index;
@@ -9,6 +10,7 @@ public sealed partial class SqlIndexStore : IAuditStore
 {
     public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("audit_append");
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
@@ -32,6 +34,7 @@ public sealed partial class SqlIndexStore : IAuditStore
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("audit_query");
         ArgumentNullException.ThrowIfNull(query);
         var p = _database.Dialect.ParameterPrefix;
         var where = new List<string>();
@@ -64,6 +67,7 @@ public sealed partial class SqlIndexStore : IAuditStore
 
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("audit_verify");
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

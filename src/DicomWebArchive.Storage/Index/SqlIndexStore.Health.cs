@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using DicomWebArchive.Core;
 using DicomWebArchive.Core.Index;
 
 namespace DicomWebArchive.Storage.Index;
@@ -14,6 +15,7 @@ public sealed partial class SqlIndexStore
     /// </summary>
     public async Task<IndexHealth> GetHealthAsync(CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("health");
         var expected = IndexMigrator.LatestVersion(_database.Dialect);
         int? version;
         try

@@ -8,6 +8,7 @@ public sealed partial class SqlIndexStore : IQueryIndex
 {
     public async Task<IReadOnlyList<QueryRow>> SearchAsync(SearchQuery query, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("search");
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(access);
         var withMetadata = query.NeedsStoredMetadata;

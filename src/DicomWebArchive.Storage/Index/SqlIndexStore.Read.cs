@@ -9,6 +9,7 @@ public sealed partial class SqlIndexStore
 {
     public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("list_instances");
         var (sql, parameters) = Scoped(_sql.InstanceRead, scope, access, IndexSql.InstanceOrder);
         var rows = await QueryAsync<InstanceReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => r.ToRecord());
@@ -16,6 +17,7 @@ public sealed partial class SqlIndexStore
 
     public async Task<IReadOnlyList<InstanceContent>> ListInstanceContentsAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("list_instance_contents");
         // Every column maps onto a property of the same name and type, so Dapper fills the records directly.
         var (sql, parameters) = Scoped(_sql.ContentRead, scope, access, IndexSql.InstanceOrder);
         return await QueryAsync<InstanceContent>(sql, parameters, cancellationToken).ConfigureAwait(false);
@@ -23,6 +25,7 @@ public sealed partial class SqlIndexStore
 
     public async Task<ContentVersion?> GetVersionAsync(InstanceScope scope, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("get_version");
         var (sql, parameters) = Scoped(_sql.VersionRead, scope, access, "");
         var rows = await QueryAsync<VersionRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows is [{ Instances: > 0 } row] ? new ContentVersion(row.Instances, row.LatestChange, row.PatientId) : null;
@@ -30,6 +33,7 @@ public sealed partial class SqlIndexStore
 
     public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("get_study");
         var (sql, parameters) = Scoped(_sql.StudyRead, new InstanceScope(studyInstanceUid), access, "");
         var rows = await QueryAsync<StudyReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0].ToRecord();
@@ -37,6 +41,7 @@ public sealed partial class SqlIndexStore
 
     public async Task<SeriesRecord?> GetSeriesAsync(string studyInstanceUid, string seriesInstanceUid, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("get_series");
         var (sql, parameters) = Scoped(_sql.SeriesRead, new InstanceScope(studyInstanceUid, seriesInstanceUid), access, "");
         var rows = await QueryAsync<SeriesReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0].ToRecord();
@@ -44,6 +49,7 @@ public sealed partial class SqlIndexStore
 
     public async Task<IReadOnlyList<SeriesRecord>> ListSeriesAsync(string studyInstanceUid, StudyAccess access, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("list_series");
         var (sql, parameters) = Scoped(_sql.SeriesRead, new InstanceScope(studyInstanceUid), access, IndexSql.SeriesOrder);
         var rows = await QueryAsync<SeriesReadRow>(sql, parameters, cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => r.ToRecord());

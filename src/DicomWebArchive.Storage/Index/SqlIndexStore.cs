@@ -45,6 +45,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("add_instance");
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(caller);
         return _database.WritesOneAtATime
@@ -189,6 +190,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("find_instance");
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -199,6 +201,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
 
     public async Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken)
     {
+        using var timing = ArchiveMetrics.TimeIndex("is_blob_referenced");
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -1,3 +1,4 @@
+using Dapper;
 using DicomWebArchive.Storage.Index;
 
 namespace DicomWebArchive.Storage.Tests.Index;
@@ -61,6 +62,23 @@ public sealed class PostgreSqlDialectTests
         var database = new PostgreSqlIndexDatabase("Host=db.example;Port=5433;Database=dicom;Username=archive;Password=hunter2");
 
         Assert.That(database.Description, Is.EqualTo("PostgreSQL index db.example:5433/dicom"));
+    }
+
+    [Test]
+    public async Task OpenAsync_StatementRunTwice_IsPreparedOnTheServer()
+    {
+        await using var server = await TestIndexDatabase.CreateAsync(IndexProviders.PostgreSql);
+        var database = new PostgreSqlIndexDatabase(server.ConnectionString);
+
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        for (int i = 0; i < 3; i++)
+        {
+            await connection.ExecuteScalarAsync<int>("SELECT @value + 1 AS prepared_probe", new { value = i });
+        }
+        long prepared = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%' AND statement NOT LIKE '%pg_prepared_statements%'");
+
+        Assert.That(prepared, Is.EqualTo(1), "planned once, then run from the prepared statement");
     }
 
     [Test]
