@@ -21,7 +21,7 @@ internal static class StorageEndpoints
             .WithSummary("A study's tier, instances and bytes per tier, last access and unfinished move")
             .Produces<StudyStorageResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/storage/studies/{study}/tier", ChangeTierAsync).WithName("ChangeStudyTier")
-            .WithSummary("Move a study to a tier: 200 when done, 202 with an operation for moves to and from archive")
+            .WithSummary("Move a study to a tier: 200 when done (with the finished operation), 202 with an operation for moves to and from archive")
             .Produces<StudyStorageResponse>().Produces<OperationResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/operations/{id:long}", GetOperationAsync).WithName("GetOperation")
@@ -74,7 +74,9 @@ internal static class StorageEndpoints
             return TypedResults.Accepted($"/api/operations/{change.Move.Id}", OperationResponse.From(change.Move));
         }
         var storage = await tiers.GetStudyAsync(study, cancellationToken);
-        return storage is null ? Problems.NotFound($"Study {study} is not stored.") : TypedResults.Ok(StudyStorageResponse.From(storage));
+        return storage is null
+            ? Problems.NotFound($"Study {study} is not stored.")
+            : TypedResults.Ok(StudyStorageResponse.From(storage) with { Operation = OperationResponse.From(change.Move) });
     }
 
     private static async Task<IResult> GetOperationAsync(long id, TierService tiers, CancellationToken cancellationToken) =>
