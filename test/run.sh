@@ -57,7 +57,15 @@ stop_postgres() {
   fi
   [ -n "$pg_dir" ] && rm -rf "$pg_dir"
 }
-trap stop_postgres EXIT
+# Azurite, the Azure Blob Storage emulator, for the blob store's tests on Azure: from npm into test/.tools, on a free
+# loopback port with a temporary folder, stopped by its PID when this script exits.
+azurite_pid=
+azurite_dir=
+stop_azurite() {
+  if [ -n "$azurite_pid" ]; then kill "$azurite_pid" 2>/dev/null; wait "$azurite_pid" 2>/dev/null; fi
+  [ -n "$azurite_dir" ] && rm -rf "$azurite_dir"
+}
+trap 'stop_postgres; stop_azurite' EXIT
 trap 'exit 130' INT TERM
 if [ -x "$pgbin/initdb" ]; then
   pg_dir=$(mktemp -d /tmp/dwa-postgres-XXXXXX)
@@ -74,6 +82,30 @@ if [ -x "$pgbin/initdb" ]; then
   fi
 else
   pg_failed=1
+fi
+azurite_main="$tools/node_modules/azurite/dist/src/blob/main.js"
+[ -f "$azurite_main" ] || npm install --prefix "$tools" --no-audit --no-fund --silent azurite@3.35.0 >/dev/null || echo "npm install azurite failed"
+if [ -f "$azurite_main" ]; then
+  azurite_dir=$(mktemp -d /tmp/dwa-azurite-XXXXXX)
+  azurite_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  node "$azurite_main" --blobHost 127.0.0.1 --blobPort "$azurite_port" --location "$azurite_dir/data" \
+    --loose --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry >"$azurite_dir/log" 2>&1 &
+  azurite_pid=$!
+  for _ in $(seq 1 60); do
+    curl -s -o /dev/null "http://127.0.0.1:$azurite_port/devstoreaccount1?comp=list" && break
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if curl -s -o /dev/null "http://127.0.0.1:$azurite_port/devstoreaccount1?comp=list"; then
+    # The emulator's well-known development account and key (public, the same in every Azurite).
+    export DWA_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+    echo "Azurite on 127.0.0.1:$azurite_port (pid $azurite_pid)"
+  else
+    echo "Azurite did not start: the blob store tests on Azure are reported as skipped"; tail -20 "$azurite_dir/log" 2>/dev/null
+    stop_azurite; azurite_pid=; azurite_dir=
+  fi
+else
+  echo "Azurite is not installed: the blob store tests on Azure are reported as skipped"
 fi
 [ -n "${DWA_TEST_SQLSERVER:-}" ] || echo "DWA_TEST_SQLSERVER is not set: the index tests on SQL Server are reported as skipped"
 

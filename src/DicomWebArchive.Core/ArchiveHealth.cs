@@ -12,4 +12,7 @@ public sealed class ArchiveHealth(IIndexStore index, IBlobStore blobs)
     public Task<IndexHealth> GetIndexHealthAsync(CancellationToken cancellationToken) => index.GetHealthAsync(cancellationToken);
 
     public Task<bool> IsBlobStoreHealthyAsync(CancellationToken cancellationToken) => blobs.IsHealthyAsync(cancellationToken);
+
+    /// <summary>The blob store's health in words naming the store and the setting to check, for the readiness endpoint.</summary>
+    public Task<BlobStoreHealth> GetBlobStoreHealthAsync(CancellationToken cancellationToken) => blobs.GetHealthAsync(cancellationToken);
 }

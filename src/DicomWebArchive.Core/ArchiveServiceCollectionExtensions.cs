@@ -3,6 +3,7 @@ using DicomWebArchive.Core.Rendering;
 using DicomWebArchive.Core.Retrieve;
 using DicomWebArchive.Core.Store;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DicomWebArchive.Core;
 
@@ -16,6 +17,12 @@ public static class ArchiveServiceCollectionExtensions
     {
         services.AddArchiveOptions<StoreOptions>();
         services.AddArchiveOptions<StudyAccessOptions>();
+        services.AddArchiveOptions<Tiers.LifecycleOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Tiers.TierMover>();
+        services.AddSingleton<Tiers.StudyTiering>();
+        services.AddSingleton<Tiers.LifecyclePolicy>();
+        services.AddSingleton<Tiers.TierService>();
         services.AddSingleton<StoreService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<RetrieveService>();

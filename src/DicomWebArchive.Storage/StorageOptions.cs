@@ -33,6 +33,15 @@ public sealed class StorageOptions : IArchiveOptions
 
     internal string CoolRoot => FullPath(Blobs.CoolRoot, Path.Combine(FullDataDirectory, "blobs", "cool"));
 
+    /// <summary>The cool root unless Storage:Blobs:ColdRoot names one.</summary>
+    internal string ColdRoot => FullPath(Blobs.ColdRoot, CoolRoot);
+
+    internal string? ArchiveRoot => string.IsNullOrWhiteSpace(Blobs.ArchiveRoot) ? null : FullPath(Blobs.ArchiveRoot, "");
+
+    /// <summary>The configured blob provider, spelled as <see cref="StorageBlobOptions"/> spells it.</summary>
+    internal string BlobProvider =>
+        StorageBlobOptions.Providers.FirstOrDefault(p => string.Equals(p, Blobs.Provider, StringComparison.OrdinalIgnoreCase)) ?? Blobs.Provider;
+
     private static string FullPath(string? configured, string fallback) =>
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? fallback : configured));
 
@@ -47,7 +56,18 @@ public sealed class StorageOptions : IArchiveOptions
         {
             yield return indexProblem;
         }
-        if (PathProblem() is { } pathProblem)
+        if (BlobProvider == StorageBlobOptions.AzureProvider)
+        {
+            foreach (var problem in Blobs.Azure.Validate())
+            {
+                yield return problem;
+            }
+        }
+        else if (BlobProvider != StorageBlobOptions.FileSystemProvider)
+        {
+            yield return $"Storage:Blobs:Provider '{Blobs.Provider}' is not supported; supported providers: {string.Join(", ", StorageBlobOptions.Providers)}.";
+        }
+        else if (PathProblem() is { } pathProblem)
         {
             yield return pathProblem;
         }
@@ -94,9 +114,19 @@ public sealed class StorageOptions : IArchiveOptions
     {
         try
         {
-            return string.Equals(HotRoot, CoolRoot, StringComparison.Ordinal)
-                ? $"Storage:Blobs:HotRoot and Storage:Blobs:CoolRoot must differ (both are '{HotRoot}')."
-                : null;
+            if (string.Equals(HotRoot, CoolRoot, StringComparison.Ordinal))
+            {
+                return $"Storage:Blobs:HotRoot and Storage:Blobs:CoolRoot must differ (both are '{HotRoot}').";
+            }
+            if (string.Equals(HotRoot, ColdRoot, StringComparison.Ordinal))
+            {
+                return $"Storage:Blobs:HotRoot and Storage:Blobs:ColdRoot must differ (both are '{HotRoot}').";
+            }
+            if (ArchiveRoot is { } archive && new[] { HotRoot, CoolRoot, ColdRoot }.Contains(archive, StringComparer.Ordinal))
+            {
+                return $"Storage:Blobs:ArchiveRoot must differ from the hot, cool and cold roots (it is '{archive}').";
+            }
+            return null;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
@@ -133,11 +163,30 @@ public sealed class StorageIndexOptions
 
 public sealed class StorageBlobOptions
 {
+    public const string FileSystemProvider = "FileSystem";
+    public const string AzureProvider = "Azure";
+
+    internal static readonly string[] Providers = [FileSystemProvider, AzureProvider];
+
+    /// <summary>Where blobs live: FileSystem (folders per tier) or Azure (Blob Storage, tiers by access tier).</summary>
+    public string Provider { get; set; } = FileSystemProvider;
+
     /// <summary>Where new blobs land; defaults to {DataDirectory}/blobs/hot.</summary>
     public string? HotRoot { get; set; }
 
     /// <summary>Where the lifecycle policy moves older blobs; defaults to {DataDirectory}/blobs/cool.</summary>
     public string? CoolRoot { get; set; }
+
+    /// <summary>The cold tier's folder; defaults to the cool root (cold is then a label the index keeps, on the same disk).</summary>
+    public string? ColdRoot { get; set; }
+
+    /// <summary>
+    /// A folder treated as offline storage (standing in for tape or a cold object store): never read from, only copied
+    /// back to hot on rehydration. Without it the filesystem store has no archive tier.
+    /// </summary>
+    public string? ArchiveRoot { get; set; }
+
+    public AzureBlobOptions Azure { get; set; } = new();
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Query;
+using DicomWebArchive.Core.Tiers;
 using DicomWebArchive.Storage.Blobs;
 using DicomWebArchive.Storage.Index;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,9 +29,13 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new FileSystemBlobStore(options.HotRoot, options.CoolRoot);
+            return new FileSystemBlobStore(options.HotRoot, options.CoolRoot, options.ColdRoot, options.ArchiveRoot);
         });
-        services.TryAddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+        services.TryAddSingleton(sp => AzureBlobStore.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Blobs.Azure));
+        services.TryAddSingleton<IBlobStore>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.BlobProvider == StorageBlobOptions.AzureProvider
+            ? sp.GetRequiredService<AzureBlobStore>()
+            : sp.GetRequiredService<FileSystemBlobStore>());
+        services.AddHostedService(sp => new AzureContainerStartup(sp));
 
         services.TryAddSingleton(sp =>
         {
@@ -41,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IIndexReader>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IQueryIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<ITierIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
 
         services.TryAddSingleton(sp => new OrphanSweeper(
             sp.GetRequiredService<IBlobStore>(),
@@ -50,5 +56,23 @@ public static class StorageServiceCollectionExtensions
 
         services.AddHostedService<IndexInitializer>();
         return services;
+    }
+
+    /// <summary>Creates the Azure container at start-up when the blobs are on Azure; nothing otherwise.</summary>
+    private sealed class AzureContainerStartup(IServiceProvider services) : IHostedService
+    {
+        private BlobStoreInitializer? _initializer;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (services.GetRequiredService<IOptions<StorageOptions>>().Value.BlobProvider != StorageBlobOptions.AzureProvider)
+            {
+                return Task.CompletedTask;
+            }
+            _initializer = ActivatorUtilities.CreateInstance<BlobStoreInitializer>(services);
+            return _initializer.StartAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => _initializer?.StopAsync(cancellationToken) ?? Task.CompletedTask;
     }
 }

@@ -13,15 +13,17 @@ namespace DicomWebArchive.Storage.Tests;
 
 /// <summary>
 /// A second front end needs nothing from the Server project: real files are stored, searched, and retrieved as metadata,
-/// frames, instances and rendered images through the Core services alone, on a real index of each database and real folders.
+/// frames, instances and rendered images through the Core services alone, on a real index of each database and on each
+/// blob store (real folders, and Azure Blob Storage through Azurite).
 /// </summary>
-[TestFixtureSource(typeof(IndexProviders), nameof(IndexProviders.All))]
-public sealed class CoreServicesTests(string provider)
+[TestFixtureSource(typeof(BlobProviders), nameof(BlobProviders.WithEveryIndex))]
+public sealed class CoreServicesTests(string provider, string blobProvider)
 {
     private static readonly ArchiveCaller Caller = new() { Subject = "dimse:MODALITY1", CorrelationId = "assoc-1" };
 
     private TempDirectory _temp = null!;
     private TestIndexDatabase? _database;
+    private TestBlobStorage? _blobs;
     private IHost? _host;
 
     [OneTimeSetUp]
@@ -29,13 +31,16 @@ public sealed class CoreServicesTests(string provider)
     {
         _temp = new TempDirectory();
         _database = await TestIndexDatabase.CreateAsync(provider);
+        _blobs = await TestBlobStorage.CreateAsync(blobProvider);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _temp.Path,
             ["Storage:Index:Provider"] = _database.Provider,
             ["Storage:Index:ConnectionString"] = _database.ConnectionString,
+            ["Storage:Lifecycle:Enabled"] = "false",
         });
+        builder.Configuration.AddInMemoryCollection(_blobs.Settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         builder.Services.AddArchiveStorage();
         builder.Services.AddArchiveServices();
         _host = builder.Build();
@@ -60,6 +65,10 @@ public sealed class CoreServicesTests(string provider)
         if (_database is not null)
         {
             await _database.DisposeAsync();
+        }
+        if (_blobs is not null)
+        {
+            await _blobs.DisposeAsync();
         }
         _temp.Dispose();
     }

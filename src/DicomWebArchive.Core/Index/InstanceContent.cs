@@ -15,6 +15,9 @@ public sealed record InstanceContent
     public required byte[] Sha256 { get; init; }
     public required string BlobKey { get; init; }
 
+    /// <summary>The tier the blob is in, as the index spells it (hot, cool, cold, archive).</summary>
+    public string Tier { get; init; } = "hot";
+
     /// <summary>The instance's DICOM JSON (PS3.18 Annex F), compressed.</summary>
     public required byte[] MetadataJson { get; init; }
 }

@@ -65,6 +65,7 @@ public sealed record InstanceRecord
         Size = Size,
         Sha256 = Sha256,
         BlobKey = BlobKey,
+        Tier = Tier,
         MetadataJson = MetadataJson,
     };
 }

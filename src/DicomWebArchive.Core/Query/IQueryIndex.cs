@@ -11,5 +11,16 @@ public interface IQueryIndex
     Task<IReadOnlyList<QueryRow>> SearchAsync(SearchQuery query, StudyAccess access, CancellationToken cancellationToken);
 }
 
-/// <summary>A search result: indexed columns, and the compressed DICOM JSON of an instance when attributes outside the index were asked for.</summary>
-public sealed record QueryRow(IReadOnlyDictionary<string, object?> Columns, byte[]? Metadata);
+/// <summary>
+/// A search result: indexed columns (and the study's tier under <see cref="StudyTierColumn"/>), and the compressed DICOM
+/// JSON of an instance when attributes outside the index were asked for.
+/// </summary>
+public sealed record QueryRow(IReadOnlyDictionary<string, object?> Columns, byte[]? Metadata)
+{
+    /// <summary>The column holding the tier of the result's study, as the index spells it (hot, cool, cold, archive).</summary>
+    public const string StudyTierColumn = "StudyTier";
+
+    /// <summary>ONLINE, or NEARLINE when the study is archived (its pixel data must be rehydrated before it is read).</summary>
+    public string InstanceAvailability =>
+        Columns.GetValueOrDefault(StudyTierColumn) is string tier && Blobs.BlobTiers.FromIndexValue(tier) == Blobs.BlobTier.Archive ? "NEARLINE" : "ONLINE";
+}

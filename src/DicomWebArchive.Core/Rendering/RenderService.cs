@@ -1,15 +1,17 @@
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
 using DicomWebArchive.Core.Store;
+using DicomWebArchive.Core.Tiers;
 using DicomWebArchive.Dicom;
 
 namespace DicomWebArchive.Core.Rendering;
 
 /// <summary>
 /// Renders frames of stored instances the caller may see: reads the blob's header (stopping at Pixel Data), reads the
-/// frame's byte ranges located by the frame table, decodes, applies the LUTs and encodes.
+/// frame's byte ranges located by the frame table, decodes, applies the LUTs and encodes. Any instance whose blob is
+/// online renders, so thumbnails of an archived study (whose representative instances stay online) keep working.
 /// </summary>
-public sealed class RenderService(IIndexReader index, IBlobStore blobs)
+public sealed class RenderService(IIndexReader index, IBlobStore blobs, StudyTiering tiering)
 {
     private static readonly DicomReaderOptions HeaderOptions = new() { PixelData = PixelDataHandling.Stop };
 
@@ -22,7 +24,12 @@ public sealed class RenderService(IIndexReader index, IBlobStore blobs)
         ArgumentNullException.ThrowIfNull(caller);
         var instances = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
         Retrieve.RetrieveService.Note(caller, scope, instances.Count, instances.Count > 0 ? instances[0].PatientId : null);
-        return instances.Count == 0 ? null : [.. instances.Where(i => i.Rows > 0 && i.Columns > 0)];
+        if (instances.Count == 0)
+        {
+            return null;
+        }
+        await tiering.NoteAccessAsync(scope.StudyInstanceUid, cancellationToken);
+        return [.. instances.Where(i => i.Rows > 0 && i.Columns > 0)];
     }
 
     /// <summary>One frame of the instance <paramref name="scope"/> names; null when the caller may see no such instance.</summary>
@@ -32,7 +39,12 @@ public sealed class RenderService(IIndexReader index, IBlobStore blobs)
         ArgumentNullException.ThrowIfNull(caller);
         var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken);
         Retrieve.RetrieveService.Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
-        return found.Count == 0 ? null : await RenderAsync(found[0], frameNumber, options, cancellationToken);
+        if (found.Count == 0)
+        {
+            return null;
+        }
+        await tiering.NoteAccessAsync(scope.StudyInstanceUid, cancellationToken);
+        return await RenderAsync(found[0], frameNumber, options, cancellationToken);
     }
 
     /// <summary>
@@ -57,9 +69,11 @@ public sealed class RenderService(IIndexReader index, IBlobStore blobs)
 
     /// <param name="frameNumber">One-based, as in the URL.</param>
     /// <exception cref="RenderingException">The instance or frame cannot be rendered.</exception>
+    /// <exception cref="StudyOfflineException">The instance's blob is archived.</exception>
     public async Task<RenderedImage> RenderAsync(InstanceRecord instance, int frameNumber, RenderOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        await tiering.EnsureOnlineAsync(instance.StudyInstanceUid, [BlobTiers.FromIndexValue(instance.Tier)], cancellationToken);
         var syntax = TransferSyntax.Lookup(instance.TransferSyntaxUid);
         if (!FrameDecoder.CanDecode(syntax))
         {

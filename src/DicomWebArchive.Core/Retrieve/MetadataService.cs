@@ -1,13 +1,14 @@
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Tiers;
 
 namespace DicomWebArchive.Core.Retrieve;
 
 /// <summary>
 /// Metadata of stored instances, from the DICOM JSON precomputed at ingest: no DICOM is parsed and no JSON re-serialized.
 /// Its version comes from the index alone (instance count and latest change), so a client's cached copy is validated
-/// without reading any metadata.
+/// without reading any metadata. Metadata of archived studies is served like any other: it lives in the index.
 /// </summary>
-public sealed class MetadataService(IIndexReader index)
+public sealed class MetadataService(IIndexReader index, StudyTiering tiering)
 {
     /// <summary>A value that changes whenever the metadata <paramref name="scope"/> names changes; null when it names nothing the caller may see.</summary>
     public async Task<string?> GetVersionAsync(ArchiveCaller caller, InstanceScope scope, CancellationToken cancellationToken)
@@ -19,6 +20,7 @@ public sealed class MetadataService(IIndexReader index)
             return null;
         }
         RetrieveService.Note(caller, scope, (int)Math.Min(v.Instances, int.MaxValue), v.PatientId);
+        await tiering.NoteAccessAsync(scope.StudyInstanceUid, cancellationToken).ConfigureAwait(false);
         return FormattableString.Invariant($"{v.LatestChange}-{v.Instances}");
     }
 

@@ -1,15 +1,17 @@
 using System.IO.Pipelines;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Tiers;
 using DicomWebArchive.Dicom;
 
 namespace DicomWebArchive.Core.Retrieve;
 
 /// <summary>
 /// Retrieves stored instances, their frames and bulk data for a caller. Lookups go through the index with the caller's
-/// access applied in the query; bytes come from the blob store, as stored or converted from a native syntax.
+/// access applied in the query; bytes come from the blob store, as stored or converted from a native syntax. Instances
+/// of an archived study are not served: their study's rehydration starts and <see cref="StudyOfflineException"/> says so.
 /// </summary>
-public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
+public sealed class RetrieveService(IIndexReader index, IBlobStore blobs, StudyTiering tiering)
 {
     private static readonly DicomReaderOptions HeaderOptions = new() { PixelData = PixelDataHandling.Stop };
     private static readonly DicomReaderOptions WholeOptions = new() { PixelData = PixelDataHandling.Scan };
@@ -21,6 +23,11 @@ public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
         ArgumentNullException.ThrowIfNull(caller);
         var found = await index.ListInstanceContentsAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
         Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
+        if (found.Count > 0)
+        {
+            await tiering.NoteAccessAsync(scope.StudyInstanceUid, cancellationToken).ConfigureAwait(false);
+            await tiering.EnsureOnlineAsync(scope.StudyInstanceUid, found.Select(f => BlobTiers.FromIndexValue(f.Tier)), cancellationToken).ConfigureAwait(false);
+        }
         return found;
     }
 
@@ -43,7 +50,13 @@ public sealed class RetrieveService(IIndexReader index, IBlobStore blobs)
         }
         var found = await index.ListInstancesAsync(scope, caller.Access, cancellationToken).ConfigureAwait(false);
         Note(caller, scope, found.Count, found.Count > 0 ? found[0].PatientId : null);
-        return found.Count == 0 ? null : found[0];
+        if (found.Count == 0)
+        {
+            return null;
+        }
+        await tiering.NoteAccessAsync(scope.StudyInstanceUid, cancellationToken).ConfigureAwait(false);
+        await tiering.EnsureOnlineAsync(scope.StudyInstanceUid, [BlobTiers.FromIndexValue(found[0].Tier)], cancellationToken).ConfigureAwait(false);
+        return found[0];
     }
 
     /// <summary>What the caller's operation touched, for its audit record; nothing when the scope named nothing it may see.</summary>

@@ -69,7 +69,10 @@ internal static class HealthEndpoints
 
     private sealed class BlobStoreHealthCheck(ArchiveHealth health) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            await health.IsBlobStoreHealthyAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The blob store does not answer.");
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var blobs = await health.GetBlobStoreHealthAsync(cancellationToken);
+            return blobs.IsHealthy ? HealthCheckResult.Healthy(blobs.Description) : HealthCheckResult.Unhealthy(blobs.Description);
+        }
     }
 }

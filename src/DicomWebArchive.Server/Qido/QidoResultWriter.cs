@@ -157,7 +157,7 @@ internal static class QidoResultWriter
                     break;
                 case null when slot.Tag == DicomTags.InstanceAvailability:
                     writer.WritePropertyName(slot.Name);
-                    WriteStrings(writer, DicomVR.CS, "ONLINE");
+                    WriteStrings(writer, DicomVR.CS, row.InstanceAvailability);
                     break;
                 case null:
                     var url = RetrieveUrl(query.Level, row, serviceBase);

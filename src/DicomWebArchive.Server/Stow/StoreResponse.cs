@@ -20,6 +20,7 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
     public const string XmlMediaType = "application/dicom+xml";
     private const string NativeDicomNamespace = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
     private const string ErrorComment = "00000902";
+    private const int RetryAfterSeconds = 10;
 
     public IReadOnlyList<StoreOutcome> Outcomes => outcomes;
 
@@ -36,9 +37,14 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
             {
                 return StatusCodes.Status202Accepted;
             }
-            // Nothing stored: malformed input is a bad request, well-formed instances refused are a conflict.
-            return outcomes.All(o => StoreFailureReason.IsMalformed(o.FailureReason!.Value))
-                ? StatusCodes.Status400BadRequest
+            // Nothing stored: malformed input is a bad request; a blob store that cannot take anything now is unavailable
+            // (the same request succeeds later); well-formed instances refused are a conflict.
+            if (outcomes.All(o => StoreFailureReason.IsMalformed(o.FailureReason!.Value)))
+            {
+                return StatusCodes.Status400BadRequest;
+            }
+            return outcomes.All(o => o.FailureReason == StoreFailureReason.OutOfResources)
+                ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status409Conflict;
         }
     }
@@ -64,6 +70,10 @@ internal sealed class StoreResponse(IReadOnlyList<StoreOutcome> outcomes, string
     {
         var response = httpContext.Response;
         response.StatusCode = StatusCode;
+        if (response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
         if (format == StoreResponseFormat.Xml)
         {
             response.ContentType = XmlMediaType;

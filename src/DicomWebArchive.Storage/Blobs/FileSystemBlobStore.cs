@@ -6,24 +6,34 @@ using DicomWebArchive.Dicom;
 namespace DicomWebArchive.Storage.Blobs;
 
 /// <summary>
-/// Blobs as files under a hot and a cool root (separate disks in practice). New blobs land hot; reads and deletes
-/// look in both, so a blob keeps its key when a lifecycle policy moves it between tiers.
+/// Blobs as files under one root per tier (separate disks in practice): hot, cool, cold (the cool root unless it has
+/// its own) and, optionally, an archive root that stands in for offline storage (tape, a cold object store) and is
+/// never read from directly. New blobs land hot; a blob keeps its key in every tier, and reads look in the online roots.
 /// A blob is written to <c>key.tmp</c> next to its final name, fsync'd, renamed, and the directory fsync'd:
-/// readers see nothing or the whole blob.
+/// readers see nothing or the whole blob. Moving between tiers copies the same way, and removes the source only when
+/// told to (<see cref="ReleaseAsync"/>), after the index has recorded the move.
 /// </summary>
-public sealed class FileSystemBlobStore : IBlobStore
+public sealed partial class FileSystemBlobStore : IBlobStore
 {
     internal const string TempSuffix = ".tmp";
     private const int WriteBufferSize = 1 << 16;
     private readonly string[] _roots;
+    private readonly string[] _onlineRoots;
 
-    public FileSystemBlobStore(string hotRoot, string coolRoot)
+    public FileSystemBlobStore(string hotRoot, string coolRoot, string? coldRoot = null, string? archiveRoot = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hotRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(coolRoot);
-        HotRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hotRoot));
-        CoolRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(coolRoot));
-        _roots = string.Equals(HotRoot, CoolRoot, StringComparison.Ordinal) ? [HotRoot] : [HotRoot, CoolRoot];
+        HotRoot = FullPath(hotRoot);
+        CoolRoot = FullPath(coolRoot);
+        ColdRoot = string.IsNullOrWhiteSpace(coldRoot) ? CoolRoot : FullPath(coldRoot);
+        ArchiveRoot = string.IsNullOrWhiteSpace(archiveRoot) ? null : FullPath(archiveRoot);
+        _onlineRoots = new[] { HotRoot, CoolRoot, ColdRoot }.Distinct(StringComparer.Ordinal).ToArray();
+        _roots = ArchiveRoot is null ? _onlineRoots : [.. _onlineRoots, ArchiveRoot];
+        if (_onlineRoots.Contains(ArchiveRoot, StringComparer.Ordinal))
+        {
+            throw new ArgumentException("The archive root must differ from the online roots.", nameof(archiveRoot));
+        }
         foreach (var root in _roots)
         {
             Directory.CreateDirectory(root);
@@ -33,6 +43,14 @@ public sealed class FileSystemBlobStore : IBlobStore
     public string HotRoot { get; }
 
     public string CoolRoot { get; }
+
+    /// <summary>The cool root unless cold has a root of its own.</summary>
+    public string ColdRoot { get; }
+
+    /// <summary>Offline storage; null when the store has no archive tier.</summary>
+    public string? ArchiveRoot { get; }
+
+    private static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     public Task<IBlobWriter> CreateAsync(CancellationToken cancellationToken)
     {
@@ -74,9 +92,10 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         BlobKey.ThrowIfInvalid(key);
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var (root, tier) in _roots.Zip([BlobTier.Hot, BlobTier.Cool]))
+        // With no cold root of its own, a blob in the cool root reads as cool: the index knows which of the two it is.
+        foreach (var tier in (BlobTier[])[BlobTier.Hot, BlobTier.Cool, BlobTier.Cold, BlobTier.Archive])
         {
-            if (File.Exists(Path.Combine(root, BlobKey.RelativePath(key))))
+            if (RootOf(tier) is { } root && File.Exists(PathIn(root, key)))
             {
                 return Task.FromResult<BlobTier?>(tier);
             }
@@ -84,9 +103,11 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult<BlobTier?>(null);
     }
 
+    private static string PathIn(string root, string key) => Path.Combine(root, BlobKey.RelativePath(key));
+
     private FileStream? Open(string key, int bufferSize)
     {
-        foreach (var root in _roots)
+        foreach (var root in _onlineRoots)
         {
             try
             {
@@ -101,6 +122,10 @@ public sealed class FileSystemBlobStore : IBlobStore
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
             }
+        }
+        if (ArchiveRoot is not null && File.Exists(PathIn(ArchiveRoot, key)))
+        {
+            throw new BlobOfflineException($"Blob {key} is in the archive tier; it must be rehydrated before it is read.");
         }
         return null;
     }
@@ -150,7 +175,8 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) => Task.FromResult(_roots.All(Directory.Exists));
+    // The archive root may be offline media that is not mounted: only the online roots make the store healthy.
+    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) => Task.FromResult(_onlineRoots.All(Directory.Exists));
 
     private static bool IsInItsShard(string root, FileInfo file) =>
         string.Equals(file.FullName, Path.Combine(root, BlobKey.RelativePath(file.Name)), StringComparison.Ordinal);

@@ -106,7 +106,8 @@ internal sealed class IndexSql
             $"i.metadata AS MetadataJson, i.created_at AS CreatedAt {instanceFrom}";
         ContentRead =
             "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, i.sop_instance_uid AS SopInstanceUid, " +
-            "st.patient_id AS PatientId, i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.metadata AS MetadataJson " +
+            "st.patient_id AS PatientId, i.transfer_syntax_uid AS TransferSyntaxUid, i.size AS Size, i.sha256 AS Sha256, i.blob_key AS BlobKey, i.tier AS Tier, " +
+            "i.metadata AS MetadataJson " +
             instanceFrom;
         VersionRead = $"SELECT COUNT(*) AS Instances, COALESCE(MAX(i.change_sequence), 0) AS LatestChange, MAX(st.patient_id) AS PatientId {instanceFrom}";
     }

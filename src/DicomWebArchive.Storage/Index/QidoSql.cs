@@ -55,6 +55,8 @@ internal sealed class QidoSql
             sql.Append(first ? "" : ", ").Append(QueryColumns.Of(attribute)).Append(" AS \"").Append(attribute.Keyword).Append('"');
             first = false;
         }
+        // Every level names its study's tier: InstanceAvailability is NEARLINE for what is archived.
+        sql.Append(", st.tier AS \"").Append(QueryRow.StudyTierColumn).Append('"');
         if (query.NeedsStoredMetadata)
         {
             sql.Append(", i.metadata AS \"Metadata\"");

@@ -16,6 +16,7 @@ public sealed class AuthorizationTests
     private SecureArchive _archive = null!;
     private (string Study, string Series, string Sop) _mine;
     private (string Study, string Series, string Sop) _others;
+    private string _operation = "";
 
     [OneTimeSetUp]
     public async Task Start()
@@ -23,6 +24,7 @@ public sealed class AuthorizationTests
         _archive = new SecureArchive();
         _mine = await _archive.StoreAsync("P-MINE");
         _others = await _archive.StoreAsync("P-OTHER");
+        _operation = await _archive.MoveAsync(_mine.Study, "Cool");
     }
 
     [OneTimeTearDown]
@@ -44,21 +46,26 @@ public sealed class AuthorizationTests
     private static IEnumerable<string> ProtectedOperations() => Operations().Where(o => !o.Contains(" /health/", StringComparison.Ordinal));
 
     /// <summary>The reads that name a study: in the path, in WADO-URI's query, or in a link's body.</summary>
-    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => !Writes(o)
+    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => !Writes(o) && !Administers(o)
         && (o.Contains("{study}", StringComparison.Ordinal) || o is "GET /wado" or "POST /api/links"));
 
     private static string RequiredScope(string operation) =>
-        operation.Contains(" /api/audit", StringComparison.Ordinal) ? "dicom.admin" : Writes(operation) ? "dicom.write" : "dicom.read";
+        Administers(operation) ? "dicom.admin" : Writes(operation) ? "dicom.write" : "dicom.read";
+
+    private static bool Administers(string operation) =>
+        operation.Contains(" /api/audit", StringComparison.Ordinal) || operation.Contains(" /api/storage/", StringComparison.Ordinal)
+        || operation.Contains(" /api/operations/", StringComparison.Ordinal);
 
     private static bool Writes(string operation) => operation.StartsWith("POST /dicomweb/studies", StringComparison.Ordinal);
 
     /// <summary>The request for an operation on <paramref name="target"/>: path parameters filled, a body where it takes one.</summary>
-    private static HttpRequestMessage Request(string operation, (string Study, string Series, string Sop) target, string? token)
+    private HttpRequestMessage Request(string operation, (string Study, string Series, string Sop) target, string? token)
     {
         var (method, template) = (operation.Split(' ')[0], operation.Split(' ')[1]);
         string path = template.Replace("{study}", target.Study, StringComparison.Ordinal).Replace("{series}", target.Series, StringComparison.Ordinal)
             .Replace("{instance}", target.Sop, StringComparison.Ordinal).Replace("{frames}", "1", StringComparison.Ordinal)
-            .Replace("{frame}", "1", StringComparison.Ordinal).Replace("{path}", "7FE00010", StringComparison.Ordinal);
+            .Replace("{frame}", "1", StringComparison.Ordinal).Replace("{path}", "7FE00010", StringComparison.Ordinal)
+            .Replace("{id}", _operation, StringComparison.Ordinal);
         if (path == "/wado")
         {
             path = $"/wado?requestType=WADO&studyUID={target.Study}&seriesUID={target.Series}&objectUID={target.Sop}";
@@ -71,6 +78,10 @@ public sealed class AuthorizationTests
         else if (path == "/api/links")
         {
             request.Content = JsonContent.Create(new { studyInstanceUid = target.Study, expiresInSeconds = 600 });
+        }
+        else if (path.EndsWith("/tier", StringComparison.Ordinal))
+        {
+            request.Content = JsonContent.Create(new { tier = "Hot" });
         }
         if (token is not null)
         {

@@ -30,6 +30,8 @@ public sealed class StoreResponseTests
         yield return new TestCaseData(new[] { Failed(StoreFailureReason.CannotUnderstand), Failed(StoreFailureReason.StudyInstanceUidMismatch) }, 409).SetArgDisplayNames("malformed-and-refused");
         yield return new TestCaseData(new[] { Failed(StoreFailureReason.TransferSyntaxNotSupported) }, 409).SetArgDisplayNames("unsupported-syntax");
         yield return new TestCaseData(new[] { Failed(StoreFailureReason.DuplicateSopInstance) }, 409).SetArgDisplayNames("duplicate");
+        yield return new TestCaseData(new[] { Failed(StoreFailureReason.OutOfResources), Failed(StoreFailureReason.OutOfResources) }, 503).SetArgDisplayNames("blob-store-unavailable");
+        yield return new TestCaseData(new[] { Failed(StoreFailureReason.OutOfResources), Failed(StoreFailureReason.DuplicateSopInstance) }, 409).SetArgDisplayNames("unavailable-and-refused");
     }
 
     [TestCaseSource(nameof(Outcomes))]

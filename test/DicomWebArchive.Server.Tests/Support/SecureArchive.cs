@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -91,6 +94,16 @@ internal sealed class SecureArchive : IAsyncDisposable
         var response = await SendAsync(HttpMethod.Post, "/dicomweb/studies", Admin, StowRequests.Multipart([file]));
         Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
         return (study, series, sop);
+    }
+
+    /// <summary>Moves the study to the tier as an administrator; returns the id of the finished move.</summary>
+    public async Task<string> MoveAsync(string study, string tier)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"/api/storage/studies/{study}/tier", Admin, JsonContent.Create(new { tier }));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), body);
+        using var storage = JsonDocument.Parse(body);
+        return storage.RootElement.GetProperty("operation").GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()
