@@ -75,11 +75,11 @@ public static class ChangeDataset
         {
             throw new ChangeDatasetException($"{name} must be a DICOM JSON attribute object ({{\"vr\": \"{vr.ToCode()}\", \"Value\": [...]}}).");
         }
-        if (value.TryGetProperty("vr", out var sentVr) && sentVr.GetString() != vr.ToCode())
+        if (Member(value, "vr") is { } sentVr && sentVr.ToString() != vr.ToCode())
         {
             throw new ChangeDatasetException($"{name} has VR {vr.ToCode()}, not {Shorten(sentVr.ToString())}.");
         }
-        if (!value.TryGetProperty("Value", out var values) || values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)
+        if (Member(value, "Value") is not { ValueKind: JsonValueKind.Array } values || values.GetArrayLength() == 0)
         {
             throw new ChangeDatasetException($"{name} needs a Value: an attribute cannot be changed to empty.");
         }
@@ -104,7 +104,7 @@ public static class ChangeDataset
                 throw new ChangeDatasetException($"{name} values are person name objects ({{\"Alphabetic\": \"Family^Given\"}}).");
             }
             var groups = new[] { "Alphabetic", "Ideographic", "Phonetic" }
-                .Select(g => item.TryGetProperty(g, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "").ToArray();
+                .Select(g => Member(item, g) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : "").ToArray();
             return string.Join('=', groups).TrimEnd('=');
         }
         return item.ValueKind switch
@@ -135,6 +135,19 @@ public static class ChangeDataset
             _ => true,
         };
         return valid ? text : throw new ChangeDatasetException($"{name}: '{Shorten(text)}' is not a valid {vr.ToCode()} value.");
+    }
+
+    /// <summary>A member by name, whatever its case: serializers with a camel-case policy write "value" for "Value" and "alphabetic" for "Alphabetic".</summary>
+    private static JsonElement? Member(JsonElement value, string name)
+    {
+        foreach (var property in value.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+        return null;
     }
 
     private static string Name(DicomTag tag) =>
