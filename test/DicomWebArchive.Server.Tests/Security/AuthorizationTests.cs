@@ -16,6 +16,8 @@ public sealed class AuthorizationTests
     private SecureArchive _archive = null!;
     private (string Study, string Series, string Sop) _mine;
     private (string Study, string Series, string Sop) _others;
+    private string _operationId = "";
+    private string _verificationId = "";
 
     [OneTimeSetUp]
     public async Task Start()
@@ -23,6 +25,8 @@ public sealed class AuthorizationTests
         _archive = new SecureArchive();
         _mine = await _archive.StoreAsync("P-MINE");
         _others = await _archive.StoreAsync("P-OTHER");
+        _operationId = await StartOperationAsync("/dicomweb/studies/$bulkUpdate", BulkUpdate(_mine.Study), _archive.Token("alice", "dicom.write", patients: ["P-MINE"]));
+        _verificationId = await StartOperationAsync("/api/storage/verify", null, _archive.Admin);
     }
 
     [OneTimeTearDown]
@@ -44,27 +48,79 @@ public sealed class AuthorizationTests
     private static IEnumerable<string> ProtectedOperations() => Operations().Where(o => !o.Contains(" /health/", StringComparison.Ordinal));
 
     /// <summary>The reads that name a study: in the path, in WADO-URI's query, or in a link's body.</summary>
-    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => !Writes(o)
-        && (o.Contains("{study}", StringComparison.Ordinal) || o is "GET /wado" or "POST /api/links"));
+    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => o is "POST /api/links"
+        || (o.StartsWith("GET ", StringComparison.Ordinal) && (o.Contains("{study}", StringComparison.Ordinal) || o is "GET /wado")));
 
     private static string RequiredScope(string operation) =>
-        operation.Contains(" /api/audit", StringComparison.Ordinal) ? "dicom.admin" : Writes(operation) ? "dicom.write" : "dicom.read";
+        new[] { " /api/audit", " /api/deleted/", " /api/storage/" }.Any(a => operation.Contains(a, StringComparison.Ordinal)) ? "dicom.admin"
+        : operation.StartsWith("DELETE ", StringComparison.Ordinal) ? "dicom.delete"
+        : Writes(operation) ? "dicom.write" : "dicom.read";
+
+    /// <summary>Operations that delete or restore what they name: they succeed on a study of their own, not on the shared one.</summary>
+    private static bool Destroys(string operation) => operation.StartsWith("DELETE ", StringComparison.Ordinal) || operation.EndsWith("/restore", StringComparison.Ordinal);
+
+    private static JsonContent BulkUpdate(string study) => JsonContent.Create(new
+    {
+        studyInstanceUids = new[] { study },
+        changeDataset = new Dictionary<string, object> { ["00081030"] = new { vr = "LO", Value = new[] { "AUTHORIZED" } } },
+    });
+
+    /// <summary>Starts a bulk update or verification and waits for it to end, so a later one on the same study is no conflict.</summary>
+    private async Task<string> StartOperationAsync(string path, HttpContent? body, string token)
+    {
+        using var response = await _archive.SendAsync(HttpMethod.Post, path, token, body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var reference = await response.Content.ReadFromJsonAsync<JsonElement>();
+        string href = new Uri(reference.GetProperty("href").GetString()!).PathAndQuery;
+        for (int i = 0; i < 600; i++)
+        {
+            using var state = await _archive.GetAsync(href, _archive.Admin);
+            if (state.StatusCode != HttpStatusCode.Accepted)
+            {
+                Assert.That(state.StatusCode, Is.EqualTo(HttpStatusCode.OK), await state.Content.ReadAsStringAsync());
+                break;
+            }
+            await Task.Delay(100);
+        }
+        return reference.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>What an operation acts on when it should succeed: the shared study, or for one that deletes or restores, a study of its own.</summary>
+    private async Task<(string Study, string Series, string Sop)> TargetAsync(string operation)
+    {
+        if (!Destroys(operation))
+        {
+            return _mine;
+        }
+        var own = await _archive.StoreAsync("P-MINE");
+        if (operation.EndsWith("/restore", StringComparison.Ordinal))
+        {
+            using var deleted = await _archive.SendAsync(HttpMethod.Delete, $"/dicomweb/studies/{own.Study}", _archive.Admin);
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        return own;
+    }
 
     private static bool Writes(string operation) => operation.StartsWith("POST /dicomweb/studies", StringComparison.Ordinal);
 
     /// <summary>The request for an operation on <paramref name="target"/>: path parameters filled, a body where it takes one.</summary>
-    private static HttpRequestMessage Request(string operation, (string Study, string Series, string Sop) target, string? token)
+    private HttpRequestMessage Request(string operation, (string Study, string Series, string Sop) target, string? token)
     {
         var (method, template) = (operation.Split(' ')[0], operation.Split(' ')[1]);
         string path = template.Replace("{study}", target.Study, StringComparison.Ordinal).Replace("{series}", target.Series, StringComparison.Ordinal)
             .Replace("{instance}", target.Sop, StringComparison.Ordinal).Replace("{frames}", "1", StringComparison.Ordinal)
-            .Replace("{frame}", "1", StringComparison.Ordinal).Replace("{path}", "7FE00010", StringComparison.Ordinal);
+            .Replace("{frame}", "1", StringComparison.Ordinal).Replace("{path}", "7FE00010", StringComparison.Ordinal)
+            .Replace("{id}", template.StartsWith("/api/storage/", StringComparison.Ordinal) ? _verificationId : _operationId, StringComparison.Ordinal);
         if (path == "/wado")
         {
             path = $"/wado?requestType=WADO&studyUID={target.Study}&seriesUID={target.Series}&objectUID={target.Sop}";
         }
         var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST" && path.StartsWith("/dicomweb/studies", StringComparison.Ordinal))
+        if (path == "/dicomweb/studies/$bulkUpdate")
+        {
+            request.Content = BulkUpdate(target.Study);
+        }
+        else if (method == "POST" && path.StartsWith("/dicomweb/studies", StringComparison.Ordinal))
         {
             request.Content = StowRequests.Multipart([new TestDicom(target.Study, TestDicom.NewUid(), TestDicom.NewUid(), patientId: "P-MINE").ToArray()]);
         }
@@ -121,8 +177,9 @@ public sealed class AuthorizationTests
     public async Task Operation_RightScope_Succeeds(string operation)
     {
         var token = _archive.Token("alice", RequiredScope(operation), patients: ["P-MINE"]);
+        var target = await TargetAsync(operation);
 
-        var status = await StatusAsync(operation, _mine, token);
+        var status = await StatusAsync(operation, target, token);
 
         Assert.That((int)status, Is.InRange(200, 299), operation);
     }
