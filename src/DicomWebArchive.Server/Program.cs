@@ -11,14 +11,15 @@ using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
-// Two commands besides serving: "token" mints a development token, "migrate" brings the index schema up to date.
-var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : MigrateCommand.Settings(args));
+// Commands besides serving: "token" mints a development token; "migrate", "rebuild-index", "backup" and "restore" act on
+// the configured storage and exit (see MaintenanceCommands).
+var builder = WebApplication.CreateBuilder(args is ["token", ..] ? args[1..] : MaintenanceCommands.Settings(args));
 if (args is ["token", .. var tokenArguments])
 {
     return DevelopmentTokens.Run(tokenArguments, builder.Configuration, Console.Out, Console.Error);
 }
 
-if (!MigrateCommand.IsRequested(args) && ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
+if (!MaintenanceCommands.IsRequested(args) && ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
 {
     Console.Error.WriteLine(refusal);
     return 1;
@@ -57,9 +58,9 @@ builder.Services.AddSwaggerGen(swagger =>
 });
 
 var app = builder.Build();
-if (MigrateCommand.IsRequested(args))
+if (MaintenanceCommands.IsRequested(args))
 {
-    return await MigrateCommand.RunAsync(app.Services);
+    return await MaintenanceCommands.RunAsync(args, app.Services);
 }
 app.WarnWhenAnonymous();
 

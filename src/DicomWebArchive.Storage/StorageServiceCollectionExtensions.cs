@@ -54,6 +54,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sweeper.GracePeriod,
             sp.GetRequiredService<TimeProvider>()));
 
+        services.TryAddSingleton<Backup.ArchiveBackup>();
         services.AddHostedService<IndexInitializer>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Query;
 using DicomWebArchive.Core.Store;
 using DicomWebArchive.Dicom;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public sealed class IndexRebuilder(
     IOptions<RetentionOptions> retention,
     TimeProvider time)
 {
+    private static readonly QueryAttribute[] StudyAttributes = [.. QueryAttributes.All.Where(a => a.Level == QueryLevel.Study && !a.IsAggregate)];
+
     private static readonly DicomReaderOptions HeaderOnly = new() { PixelData = PixelDataHandling.Stop, AllowMissingMeta = true };
 
     /// <param name="progress">Called with the number of blobs read so far, now and then.</param>
@@ -61,11 +64,9 @@ public sealed class IndexRebuilder(
             if (result == AddInstanceResult.Conflict && existing is not null
                 && string.CompareOrdinal(CoercedAt(file.Dataset), await CoercedAtAsync(existing.BlobKey, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var (_, replaced) = await index.AddInstanceAsync(record, overwrite: true, caller, cancellationToken).ConfigureAwait(false);
-                if (replaced is not null)
-                {
-                    await maintenance.RetireBlobAsync(replaced, record.SopInstanceUid, purgeAfter, cancellationToken).ConfigureAwait(false);
-                }
+                // As the update that wrote it did: the study takes the newer version's attributes, the older blob waits for the purge.
+                var update = new InstanceUpdate(StudyAttributes, AccessKeyChanged: true, purgeAfter, "index rebuild: a newer version of the instance");
+                await maintenance.UpdateInstanceAsync(record, existing.BlobKey, update, caller, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -35,6 +35,10 @@ internal sealed class ManagementArchive : IAsyncDisposable
         return new ManagementArchive(index, factory);
     }
 
+    /// <summary>An archive over storage that is already there: <paramref name="index"/> (disposed with it) and a data directory.</summary>
+    public static ManagementArchive Open(TestIndexDatabase index, string dataDirectory) =>
+        new(index, new ArchiveFactory(index, ("Storage:DataDirectory", dataDirectory), ("Retention:PurgeInterval", "00:00:00.1")) { Time = new ManualTime() });
+
     /// <summary>Stores 16×16 images, <paramref name="perSeries"/> per series; returns their (series, sop) in order.</summary>
     public async Task<List<(string Series, string Sop, byte[] Bytes)>> StoreAsync(string study, string patientId, params (string Modality, int Count)[] perSeries)
     {
