@@ -202,6 +202,27 @@ public sealed class AuthorizationTests
         Assert.That(await StatusAsync(operation, _others, _archive.Token("boss", "dicom.admin")), Is.EqualTo(HttpStatusCode.OK), "an administrator sees every study");
     }
 
+    [Test]
+    public async Task DeleteAndBulkUpdate_StudyOutsideTheCallersAccess_404AndUnchanged()
+    {
+        var token = _archive.Token("alice", "dicom.delete dicom.write", patients: ["P-MINE"]);
+
+        using var delete = await _archive.SendAsync(HttpMethod.Delete, $"/dicomweb/studies/{_others.Study}", token);
+        using var update = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies/$bulkUpdate", token, BulkUpdate(_others.Study));
+        using var moveOut = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies/$bulkUpdate", token, JsonContent.Create(new
+        {
+            studyInstanceUids = new[] { _mine.Study },
+            changeDataset = new Dictionary<string, object> { ["00100020"] = new { vr = "LO", Value = new[] { "P-OTHER" } } },
+        }));
+
+        Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(update.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(moveOut.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a study cannot be moved to a patient the caller may not see");
+        using var still = await _archive.GetAsync($"/dicomweb/studies/{_others.Study}/metadata", _archive.Admin);
+        Assert.That(still.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await still.Content.ReadAsStringAsync(), Does.Not.Contain("AUTHORIZED"));
+    }
+
     [TestCase("/health/live")]
     [TestCase("/health/ready")]
     [TestCase("/swagger/v1/swagger.json")]
