@@ -26,6 +26,7 @@ public static class DicomTags
     public static readonly DicomTag ReferencedTransferSyntaxUIDInFile = new(0x00041512);
 
     public static readonly DicomTag SpecificCharacterSet = new(0x00080005);
+    public static readonly DicomTag InstanceCoercionDateTime = new(0x00080015);
     public static readonly DicomTag SOPClassUID = new(0x00080016);
     public static readonly DicomTag SOPInstanceUID = new(0x00080018);
     public static readonly DicomTag StudyDate = new(0x00080020);

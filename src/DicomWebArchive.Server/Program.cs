@@ -2,6 +2,7 @@ using DicomWebArchive.Core;
 using DicomWebArchive.Server.Health;
 using DicomWebArchive.Server.Hosting;
 using DicomWebArchive.Server.Http;
+using DicomWebArchive.Server.Management;
 using DicomWebArchive.Server.Qido;
 using DicomWebArchive.Server.Rendering;
 using DicomWebArchive.Server.Security;
@@ -12,16 +13,16 @@ using DicomWebArchive.Server.Wado;
 using DicomWebArchive.Storage;
 using Microsoft.OpenApi;
 
-// Two commands besides serving: "token" mints a development token, "migrate" brings the index schema up to date.
-// Settings are read once at start-up: no watcher on the content root, which would otherwise follow every folder of
-// a data directory below it.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args is ["token", ..] ? args[1..] : MigrateCommand.Settings(args)]);
+// Commands besides serving: "token" mints a development token; "migrate", "rebuild-index", "backup" and "restore" act on
+// the configured storage and exit (see MaintenanceCommands). Settings are read once at start-up: no watcher on the
+// content root, which would otherwise follow every folder of a data directory below it.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args is ["token", ..] ? args[1..] : MaintenanceCommands.Settings(args)]);
 if (args is ["token", .. var tokenArguments])
 {
     return DevelopmentTokens.Run(tokenArguments, builder.Configuration, Console.Out, Console.Error);
 }
 
-if (!MigrateCommand.IsRequested(args) && ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
+if (!MaintenanceCommands.IsRequested(args) && ArchiveAuthentication.RefusalReason(builder.Configuration) is { } refusal)
 {
     Console.Error.WriteLine(refusal);
     return 1;
@@ -36,6 +37,9 @@ builder.Services.AddSingleton<MetadataCache>();
 builder.Services.AddHostedService<OrphanSweeperService>();
 builder.Services.AddHostedService<AuditFlushService>();
 builder.Services.AddHostedService<TieringService>();
+builder.Services.AddSingleton<OperationSignal>();
+builder.Services.AddHostedService<PurgeService>();
+builder.Services.AddHostedService<OperationRunnerService>();
 builder.Services.AddArchiveHealthChecks();
 builder.Services.AddArchiveCors(builder.Configuration);
 builder.Services.AddArchiveHardening(builder.Configuration);
@@ -59,9 +63,9 @@ builder.Services.AddSwaggerGen(swagger =>
 });
 
 var app = builder.Build();
-if (MigrateCommand.IsRequested(args))
+if (MaintenanceCommands.IsRequested(args))
 {
-    return await MigrateCommand.RunAsync(app.Services);
+    return await MaintenanceCommands.RunAsync(args, app.Services);
 }
 app.WarnWhenAnonymous();
 
@@ -85,15 +89,22 @@ app.UseSwagger();
 app.UseSwaggerUI();
 
 var dicomWeb = app.MapGroup(app.Configuration.DicomWebBasePath());
-dicomWeb.MapGroup("").RequireAuthorization(Scopes.Write).MapStow();
+var writes = dicomWeb.MapGroup("").RequireAuthorization(Scopes.Write);
+writes.MapStow();
+writes.MapBulkUpdate();
+dicomWeb.MapGroup("").RequireAuthorization(Scopes.Delete).MapDelete();
 var reads = dicomWeb.MapGroup("").RequireAuthorization(Scopes.Read).AddEndpointFilter<StorageUnavailableFilter>();
 reads.MapQido();
 reads.MapWado();
 reads.MapRendered();
+reads.MapChangeFeed();
+reads.MapOperations();
 app.MapGroup("").RequireAuthorization(Scopes.Read).AddEndpointFilter<StorageUnavailableFilter>().MapWadoUri();
 app.MapLinks();
 app.MapAudit();
+app.MapRestore();
 app.MapStorage();
+app.MapStorageVerification();
 app.MapHealth();
 app.MapMetrics();
 app.MapViewer();

@@ -1,7 +1,10 @@
 using DicomWebArchive.Core;
 using DicomWebArchive.Core.Audit;
 using DicomWebArchive.Core.Blobs;
+using DicomWebArchive.Core.Changes;
 using DicomWebArchive.Core.Index;
+using DicomWebArchive.Core.Maintenance;
+using DicomWebArchive.Core.Operations;
 using DicomWebArchive.Core.Query;
 using DicomWebArchive.Core.Tiers;
 using DicomWebArchive.Storage.Blobs;
@@ -16,8 +19,8 @@ namespace DicomWebArchive.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the blob store, the index (as <see cref="IIndexStore"/>, <see cref="IIndexReader"/> and
-    /// <see cref="IQueryIndex"/>) and the <see cref="OrphanSweeper"/> from section "Storage", validated at start-up; the
+    /// Registers the blob store, the index (as <see cref="IIndexStore"/>, <see cref="IIndexReader"/>,
+    /// <see cref="IQueryIndex"/>, <see cref="IMaintenanceIndex"/>, <see cref="IChangeFeedIndex"/> and <see cref="IOperationStore"/>) and the <see cref="OrphanSweeper"/> from section "Storage", validated at start-up; the
     /// index schema is migrated by <see cref="IndexInitializer"/> when the host starts.
     /// </summary>
     public static IServiceCollection AddArchiveStorage(this IServiceCollection services)
@@ -47,6 +50,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IQueryIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqlIndexStore>());
         services.TryAddSingleton<ITierIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<IMaintenanceIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<IChangeFeedIndex>(sp => sp.GetRequiredService<SqlIndexStore>());
+        services.TryAddSingleton<IOperationStore>(sp => sp.GetRequiredService<SqlIndexStore>());
 
         services.TryAddSingleton(sp => new OrphanSweeper(
             sp.GetRequiredService<IBlobStore>(),
@@ -54,6 +60,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sweeper.GracePeriod,
             sp.GetRequiredService<TimeProvider>()));
 
+        services.TryAddSingleton<Backup.ArchiveBackup>();
         services.AddHostedService<IndexInitializer>();
         return services;
     }

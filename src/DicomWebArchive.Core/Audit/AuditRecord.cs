@@ -63,11 +63,13 @@ public static class AuditActions
     public const string Frames = "frames";
     public const string Rendered = "rendered";
     public const string Delete = "delete";
+    public const string Update = "update";
+    public const string Restore = "restore";
     public const string Link = "link";
     public const string Admin = "admin";
     public const string AuthenticationFailure = "authentication failure";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>([Store, Search, Retrieve, Metadata, Frames, Rendered, Delete, Link, Admin, AuthenticationFailure]);
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([Store, Search, Retrieve, Metadata, Frames, Rendered, Delete, Update, Restore, Link, Admin, AuthenticationFailure]);
 }
 
 public static class AuditOutcomes

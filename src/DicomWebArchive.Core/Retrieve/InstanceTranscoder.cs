@@ -59,7 +59,7 @@ public static class InstanceTranscoder
         dataset.Find(DicomTags.BitsAllocated) is { IsValueLoaded: true, Value.Length: >= 2 } e ? e.Value.Span[0] | (e.Value.Span[1] << 8) : 16;
 
     /// <summary>A window of the blob that the writer reads and disposes; the blob itself stays open for the next value.</summary>
-    private sealed class ValueStream(Stream blob, long offset, long length, int swapUnit) : Stream
+    internal sealed class ValueStream(Stream blob, long offset, long length, int swapUnit) : Stream
     {
         private long _position;
         private bool _positioned;

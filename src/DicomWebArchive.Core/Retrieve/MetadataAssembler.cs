@@ -36,6 +36,17 @@ internal static class MetadataAssembler
         await output.WriteAsync("]"u8.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One instance's metadata as a DICOM JSON object, BulkDataURIs prefixed with <paramref name="uriPrefix"/>.</summary>
+    public static byte[] Expand(byte[] compressed, string uriPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        var json = new ArrayBufferWriter<byte>(16 * 1024);
+        Decompress(compressed, json);
+        using var output = new MemoryStream(json.WrittenCount + 256);
+        WriteWithPrefixAsync(output, json.WrittenMemory, Encoding.UTF8.GetBytes(EscapeForJson(uriPrefix)), CancellationToken.None).GetAwaiter().GetResult();
+        return output.ToArray();
+    }
+
     private static void Decompress(byte[] compressed, ArrayBufferWriter<byte> target)
     {
         using var gzip = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);

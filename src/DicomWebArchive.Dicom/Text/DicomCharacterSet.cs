@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace DicomWebArchive.Dicom.Text;
@@ -160,6 +161,34 @@ public sealed class DicomCharacterSet
             rented = ArrayPool<char>.Shared.Rent(Math.Max(length, 256));
         }
         return rented;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="text"/> in this character set; false when the set cannot hold it: the default repertoire
+    /// takes ASCII only, and text needing ISO 2022 code extensions is not written.
+    /// </summary>
+    public bool TryEncode(string text, [NotNullWhen(true)] out byte[]? bytes)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Ascii.IsValid(text))
+        {
+            bytes = Encoding.ASCII.GetBytes(text);
+            return true;
+        }
+        bytes = null;
+        if (_encoding is null || Terms.Count == 0)
+        {
+            return false;
+        }
+        try
+        {
+            bytes = Encoding.GetEncoding(_encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback).GetBytes(text);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
     }
 
     // Without ESC and high bytes every supported set reads as ASCII.

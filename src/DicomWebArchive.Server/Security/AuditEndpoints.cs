@@ -88,6 +88,8 @@ internal static class AuditEndpoints
             AuditActions.Store => ("110107", "Import", "C"),
             AuditActions.Search => ("110112", "Query", "E"),
             AuditActions.Delete => ("110105", "DICOM Study Deleted", "D"),
+            AuditActions.Update => ("110103", "DICOM Instances Accessed", "U"),
+            AuditActions.Restore => ("110107", "Import", "C"),
             AuditActions.Link => ("110113", "Security Alert", "C"),
             AuditActions.Admin => ("110101", "Audit Log Used", "R"),
             AuditActions.AuthenticationFailure => ("110114", "User Authentication", "E"),

@@ -24,7 +24,7 @@ internal static class StorageEndpoints
             .WithSummary("Move a study to a tier: 200 when done (with the finished operation), 202 with an operation for moves to and from archive")
             .Produces<StudyStorageResponse>().Produces<OperationResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/operations/{id:long}", GetOperationAsync).WithName("GetOperation")
+        group.MapGet("/operations/{id:long}", GetOperationAsync).WithName("GetTierMove")
             .WithSummary("A tier move: pending, done, superseded or failed").Produces<OperationResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/storage/lifecycle/run", RunLifecycleAsync).WithName("RunLifecycle")
             .WithSummary("Run the lifecycle policy now: the moves it started").Produces<OperationResponse[]>();

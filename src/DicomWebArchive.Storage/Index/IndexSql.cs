@@ -29,7 +29,8 @@ internal sealed class IndexSql
         "sop_instance_uid", "patient_id", "outcome", "status", "bytes", "correlation_id", "details", "previous_hash", "hash",
     ];
 
-    private static readonly string[] ChangeColumns = ["occurred_at", "action", "study_instance_uid", "series_instance_uid", "sop_instance_uid"];
+    // access_key: the change feed shows a restricted caller the changes of the studies it could see when they happened.
+    private static readonly string[] ChangeColumns = ["occurred_at", "action", "study_instance_uid", "series_instance_uid", "sop_instance_uid", "access_key"];
 
     private const string StudySelect =
         "st.study_instance_uid AS StudyInstanceUid, st.study_date AS StudyDate, st.study_time AS StudyTime, " +
@@ -90,7 +91,9 @@ internal sealed class IndexSql
             "SELECT st.study_instance_uid AS StudyInstanceUid, se.series_instance_uid AS SeriesInstanceUid, " +
             "i.sop_instance_uid AS SopInstanceUid, i.sop_class_uid AS SopClassUid, i.sha256 AS Sha256, i.blob_key AS BlobKey " +
             $"{instanceFrom} WHERE i.sop_instance_uid = {p}SopInstanceUid";
-        IsBlobReferenced = $"SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE blob_key = {p}BlobKey) THEN 1 ELSE 0 END";
+        // Deleted instances and replaced versions keep their blobs until the purge: the sweeper must not take them first.
+        IsBlobReferenced = $"SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE blob_key = {p}BlobKey) " +
+            $"OR EXISTS (SELECT 1 FROM deleted_instance WHERE blob_key = {p}BlobKey) OR EXISTS (SELECT 1 FROM retired_blob WHERE blob_key = {p}BlobKey) THEN 1 ELSE 0 END";
 
         StudyRead =
             $"SELECT {StudySelect}, st.modalities_in_study AS ModalitiesInStudy, st.sop_classes_in_study AS SopClassesInStudy, " +

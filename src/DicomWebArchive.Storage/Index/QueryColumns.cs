@@ -55,10 +55,11 @@ internal static class QueryColumns
     };
 
     /// <summary>
-    /// The condition on the study table (alias st) that <paramref name="access"/> imposes, its values bound into
-    /// <paramref name="parameters"/>; null when it imposes none.
+    /// The condition on the study table (alias st, or another table with the same study_instance_uid and access_key
+    /// columns) that <paramref name="access"/> imposes, its values bound into <paramref name="parameters"/>; null when it
+    /// imposes none.
     /// </summary>
-    public static string? AccessCondition(StudyAccess access, ISqlDialect dialect, DynamicParameters parameters)
+    public static string? AccessCondition(StudyAccess access, ISqlDialect dialect, DynamicParameters parameters, string alias = "st")
     {
         if (access.IsUnrestricted)
         {
@@ -67,11 +68,11 @@ internal static class QueryColumns
         var conditions = new List<string>(2);
         if (access.StudyInstanceUids is { } studies)
         {
-            conditions.Add(In("st.study_instance_uid", studies, "access_study", dialect, parameters));
+            conditions.Add(In(alias + ".study_instance_uid", studies, "access_study", dialect, parameters));
         }
         if (access.AccessKeys is { } keys)
         {
-            conditions.Add(In("st.access_key", keys, "access_key", dialect, parameters));
+            conditions.Add(In(alias + ".access_key", keys, "access_key", dialect, parameters));
         }
         return string.Join(" AND ", conditions);
     }

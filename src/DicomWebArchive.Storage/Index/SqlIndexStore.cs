@@ -157,6 +157,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             record.StudyInstanceUid,
             record.SeriesInstanceUid,
             record.SopInstanceUid,
+            AccessKey = study.AccessKey ?? record.AccessKey,
         }).ConfigureAwait(false);
         await InsertInstanceAsync(write, record, series.Id, change).ConfigureAwait(false);
         if (existing is null)

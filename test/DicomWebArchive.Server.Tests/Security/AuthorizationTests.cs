@@ -17,6 +17,8 @@ public sealed class AuthorizationTests
     private (string Study, string Series, string Sop) _mine;
     private (string Study, string Series, string Sop) _others;
     private string _operation = "";
+    private string _operationId = "";
+    private string _verificationId = "";
 
     [OneTimeSetUp]
     public async Task Start()
@@ -25,6 +27,8 @@ public sealed class AuthorizationTests
         _mine = await _archive.StoreAsync("P-MINE");
         _others = await _archive.StoreAsync("P-OTHER");
         _operation = await _archive.MoveAsync(_mine.Study, "Cool");
+        _operationId = await StartOperationAsync("/dicomweb/studies/$bulkUpdate", BulkUpdate(_mine.Study), _archive.Token("alice", "dicom.write", patients: ["P-MINE"]));
+        _verificationId = await StartOperationAsync("/api/storage/verify", null, _archive.Admin);
     }
 
     [OneTimeTearDown]
@@ -46,15 +50,61 @@ public sealed class AuthorizationTests
     private static IEnumerable<string> ProtectedOperations() => Operations().Where(o => !o.Contains(" /health/", StringComparison.Ordinal));
 
     /// <summary>The reads that name a study: in the path, in WADO-URI's query, or in a link's body.</summary>
-    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => !Writes(o) && !Administers(o)
-        && (o.Contains("{study}", StringComparison.Ordinal) || o is "GET /wado" or "POST /api/links"));
+    private static IEnumerable<string> StudyReads() => ProtectedOperations().Where(o => o is "POST /api/links"
+        || (o.StartsWith("GET ", StringComparison.Ordinal) && !Administers(o) && (o.Contains("{study}", StringComparison.Ordinal) || o is "GET /wado")));
 
     private static string RequiredScope(string operation) =>
-        Administers(operation) ? "dicom.admin" : Writes(operation) ? "dicom.write" : "dicom.read";
+        Administers(operation) ? "dicom.admin"
+        : operation.StartsWith("DELETE ", StringComparison.Ordinal) ? "dicom.delete"
+        : Writes(operation) ? "dicom.write" : "dicom.read";
 
     private static bool Administers(string operation) =>
-        operation.Contains(" /api/audit", StringComparison.Ordinal) || operation.Contains(" /api/storage/", StringComparison.Ordinal)
-        || operation.Contains(" /api/operations/", StringComparison.Ordinal);
+        new[] { " /api/audit", " /api/deleted/", " /api/storage/", " /api/operations/" }.Any(a => operation.Contains(a, StringComparison.Ordinal));
+
+    /// <summary>Operations that delete or restore what they name: they succeed on a study of their own, not on the shared one.</summary>
+    private static bool Destroys(string operation) => operation.StartsWith("DELETE ", StringComparison.Ordinal) || operation.EndsWith("/restore", StringComparison.Ordinal);
+
+    private static JsonContent BulkUpdate(string study) => JsonContent.Create(new
+    {
+        studyInstanceUids = new[] { study },
+        changeDataset = new Dictionary<string, object> { ["00081030"] = new { vr = "LO", Value = new[] { "AUTHORIZED" } } },
+    });
+
+    /// <summary>Starts a bulk update or verification and waits for it to end, so a later one on the same study is no conflict.</summary>
+    private async Task<string> StartOperationAsync(string path, HttpContent? body, string token)
+    {
+        using var response = await _archive.SendAsync(HttpMethod.Post, path, token, body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var reference = await response.Content.ReadFromJsonAsync<JsonElement>();
+        string href = new Uri(reference.GetProperty("href").GetString()!).PathAndQuery;
+        for (int i = 0; i < 600; i++)
+        {
+            using var state = await _archive.GetAsync(href, _archive.Admin);
+            if (state.StatusCode != HttpStatusCode.Accepted)
+            {
+                Assert.That(state.StatusCode, Is.EqualTo(HttpStatusCode.OK), await state.Content.ReadAsStringAsync());
+                break;
+            }
+            await Task.Delay(100);
+        }
+        return reference.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>What an operation acts on when it should succeed: the shared study, or for one that deletes or restores, a study of its own.</summary>
+    private async Task<(string Study, string Series, string Sop)> TargetAsync(string operation)
+    {
+        if (!Destroys(operation))
+        {
+            return _mine;
+        }
+        var own = await _archive.StoreAsync("P-MINE");
+        if (operation.EndsWith("/restore", StringComparison.Ordinal))
+        {
+            using var deleted = await _archive.SendAsync(HttpMethod.Delete, $"/dicomweb/studies/{own.Study}", _archive.Admin);
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        return own;
+    }
 
     private static bool Writes(string operation) => operation.StartsWith("POST /dicomweb/studies", StringComparison.Ordinal);
 
@@ -65,13 +115,18 @@ public sealed class AuthorizationTests
         string path = template.Replace("{study}", target.Study, StringComparison.Ordinal).Replace("{series}", target.Series, StringComparison.Ordinal)
             .Replace("{instance}", target.Sop, StringComparison.Ordinal).Replace("{frames}", "1", StringComparison.Ordinal)
             .Replace("{frame}", "1", StringComparison.Ordinal).Replace("{path}", "7FE00010", StringComparison.Ordinal)
-            .Replace("{id}", _operation, StringComparison.Ordinal);
+            .Replace("{id}", template.StartsWith("/api/storage/verify", StringComparison.Ordinal) ? _verificationId
+                : template.StartsWith("/api/operations/", StringComparison.Ordinal) ? _operation : _operationId, StringComparison.Ordinal);
         if (path == "/wado")
         {
             path = $"/wado?requestType=WADO&studyUID={target.Study}&seriesUID={target.Series}&objectUID={target.Sop}";
         }
         var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST" && path.StartsWith("/dicomweb/studies", StringComparison.Ordinal))
+        if (path == "/dicomweb/studies/$bulkUpdate")
+        {
+            request.Content = BulkUpdate(target.Study);
+        }
+        else if (method == "POST" && path.StartsWith("/dicomweb/studies", StringComparison.Ordinal))
         {
             request.Content = StowRequests.Multipart([new TestDicom(target.Study, TestDicom.NewUid(), TestDicom.NewUid(), patientId: "P-MINE").ToArray()]);
         }
@@ -132,8 +187,9 @@ public sealed class AuthorizationTests
     public async Task Operation_RightScope_Succeeds(string operation)
     {
         var token = _archive.Token("alice", RequiredScope(operation), patients: ["P-MINE"]);
+        var target = await TargetAsync(operation);
 
-        var status = await StatusAsync(operation, _mine, token);
+        var status = await StatusAsync(operation, target, token);
 
         Assert.That((int)status, Is.InRange(200, 299), operation);
     }
@@ -154,6 +210,27 @@ public sealed class AuthorizationTests
             Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("[]"));
         }
         Assert.That(await StatusAsync(operation, _others, _archive.Token("boss", "dicom.admin")), Is.EqualTo(HttpStatusCode.OK), "an administrator sees every study");
+    }
+
+    [Test]
+    public async Task DeleteAndBulkUpdate_StudyOutsideTheCallersAccess_404AndUnchanged()
+    {
+        var token = _archive.Token("alice", "dicom.delete dicom.write", patients: ["P-MINE"]);
+
+        using var delete = await _archive.SendAsync(HttpMethod.Delete, $"/dicomweb/studies/{_others.Study}", token);
+        using var update = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies/$bulkUpdate", token, BulkUpdate(_others.Study));
+        using var moveOut = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies/$bulkUpdate", token, JsonContent.Create(new
+        {
+            studyInstanceUids = new[] { _mine.Study },
+            changeDataset = new Dictionary<string, object> { ["00100020"] = new { vr = "LO", Value = new[] { "P-OTHER" } } },
+        }));
+
+        Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(update.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(moveOut.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a study cannot be moved to a patient the caller may not see");
+        using var still = await _archive.GetAsync($"/dicomweb/studies/{_others.Study}/metadata", _archive.Admin);
+        Assert.That(still.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await still.Content.ReadAsStringAsync(), Does.Not.Contain("AUTHORIZED"));
     }
 
     [TestCase("/health/live")]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DicomWebArchive.Server.Tests.Support;
@@ -27,6 +28,9 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
 
     public ArchiveInspector Archive { get; }
 
+    /// <summary>The clock of the archive's services, when a test moves it (purge delays); the system clock otherwise.</summary>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>Warnings and errors the server logged.</summary>
     public CapturedLog Log { get; } = new();
 
@@ -40,6 +44,10 @@ internal sealed class ArchiveFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (Time is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(Time));
         }
 
     }
