@@ -66,7 +66,7 @@ public sealed partial class AzureBlobStore : IBlobStore
     public Task<IBlobWriter> CreateAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var key = BlobKey.New();
+        var key = BlobKey.NewRandom();
         return Task.FromResult<IBlobWriter>(new BlockWriter(this, key, _container.GetBlockBlobClient(key), _blockSize));
     }
 

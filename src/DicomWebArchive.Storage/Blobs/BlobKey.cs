@@ -14,6 +14,9 @@ internal static class BlobKey
 
     public static string New() => New(DateTimeOffset.UtcNow);
 
+    /// <summary>128 random bits: for object stores, which spread load by name and suffer from names sharing a prefix.</summary>
+    public static string NewRandom() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(Length / 2));
+
     public static string New(DateTimeOffset now)
     {
         Span<byte> bits = stackalloc byte[Length / 2];
