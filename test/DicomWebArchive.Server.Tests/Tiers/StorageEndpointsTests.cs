@@ -178,7 +178,9 @@ public sealed class StorageEndpointsTests(string blobProvider)
         // Pixel data answers 503 with Retry-After, and starts the study's rehydration (the test controls no timing: the
         // answer comes before the background worker has moved anything, as it would with hours of real rehydration).
         // Only the first such answer is certain here: Azurite and the filesystem rehydrate in milliseconds once asked.
-        using var retrieve = await _client.GetAsync($"/dicomweb/studies/{study}/series/{instances[0].Series}/instances/{instances[0].Sop}/frames/1");
+        // The middle image of each series (in UID order here) stays online for thumbnails: ask for the first one.
+        var offline = instances.Where(i => i.Series == instances[0].Series).MinBy(i => i.Sop, StringComparer.Ordinal);
+        using var retrieve = await _client.GetAsync($"/dicomweb/studies/{study}/series/{offline.Series}/instances/{offline.Sop}/frames/1");
         Assert.That((int)retrieve.StatusCode, Is.EqualTo(503));
         Assert.That(retrieve.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
         var problem = JsonDocument.Parse(await retrieve.Content.ReadAsStringAsync()).RootElement;
