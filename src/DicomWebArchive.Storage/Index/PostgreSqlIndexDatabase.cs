@@ -44,6 +44,14 @@ internal sealed class PostgreSqlIndexDatabase : IndexDatabase
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;
         }
+        // A connection going back to the pool is reset by default: the next request's first statement is preceded by
+        // RESET ALL, CLOSE ALL, UNLISTEN and more, run by the server on every search. The index keeps no session state
+        // (its locks end with their transaction), so the reset only costs time.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
         _connectionString = builder.ConnectionString;
         Description = $"PostgreSQL index {builder.Host}:{builder.Port}/{builder.Database}";
     }

@@ -154,13 +154,7 @@ internal sealed class QidoSql
     /// </summary>
     public static (string Sql, DynamicParameters Parameters)? RareModalityProbe(SearchQuery query, ISqlDialect dialect)
     {
-        var values = query.Matches.FirstOrDefault(m => m.Attribute == QueryAttributes.ModalitiesInStudy) switch
-        {
-            SingleValueMatch one => [one.Value],
-            ValueListMatch list => list.Values,
-            _ => null,
-        };
-        if (values is null)
+        if (ModalitiesMatched(query) is not { } values)
         {
             return null;
         }
@@ -171,6 +165,15 @@ internal sealed class QidoSql
         builder._parameters.Add("zero", 0);
         return (sql, builder._parameters);
     }
+
+    /// <summary>The modalities a search matches ModalitiesInStudy against by value; null when it does not.</summary>
+    public static IReadOnlyList<string>? ModalitiesMatched(SearchQuery query) =>
+        query.Matches.FirstOrDefault(m => m.Attribute == QueryAttributes.ModalitiesInStudy) switch
+        {
+            SingleValueMatch one => [one.Value],
+            ValueListMatch list => list.Values,
+            _ => null,
+        };
 
     private string Range(string column, QueryAttribute attribute, RangeMatch range)
     {

@@ -145,6 +145,37 @@ public sealed class QidoSearchTests(string provider)
         }
     }
 
+    /// <summary>
+    /// Whether a modality is rare is counted once a minute, not on every search: a modality search is one round trip to
+    /// the database. Lists a client invents on every request are not kept without bound.
+    /// </summary>
+    [Test]
+    public async Task SearchAsync_Modality_RarityCountedOncePerLifetime()
+    {
+        var time = new ManualTime();
+        var index = new SqlIndexStore(IndexDatabase.Create(provider, _database!.ConnectionString), time);
+        var query = Parse(QueryLevel.Study, null, null, "ModalitiesInStudy=CT");
+
+        var first = await index.SearchAsync(query, StudyAccess.All, CancellationToken.None);
+        var counted = index.ModalityRarity("CT");
+        time.Advance(SqlIndexStore.ModalityRarityLifetime / 2);
+        var cached = await index.SearchAsync(query, StudyAccess.All, CancellationToken.None);
+        var reused = index.ModalityRarity("CT");
+        time.Advance(SqlIndexStore.ModalityRarityLifetime);
+        var recounted = await index.SearchAsync(query, StudyAccess.All, CancellationToken.None);
+
+        Assert.That(counted, Is.EqualTo((true, time.GetUtcNow() - SqlIndexStore.ModalityRarityLifetime * 1.5)));
+        Assert.That(reused, Is.EqualTo(counted));
+        Assert.That(index.ModalityRarity("CT"), Is.EqualTo((true, time.GetUtcNow())));
+        Assert.That(new[] { first, cached, recounted }.Select(rows => rows.Select(r => (string)r.Columns["PatientID"]!)),
+            Has.All.EquivalentTo(new[] { "P1", "P3", "P7" }));
+        for (var i = 0; i < 1500; i++)
+        {
+            await index.SearchAsync(Parse(QueryLevel.Study, null, null, $"ModalitiesInStudy=X{i}"), StudyAccess.All, CancellationToken.None);
+        }
+        Assert.That(index.ModalityRarityEntriesKept, Is.LessThanOrEqualTo(1000));
+    }
+
     [Test]
     public async Task SearchAsync_SeriesOfAllStudies_MatchesModality()
     {
