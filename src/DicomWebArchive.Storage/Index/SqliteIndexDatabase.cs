@@ -7,6 +7,8 @@ namespace DicomWebArchive.Storage.Index;
 /// <summary>
 /// An SQLite file in WAL mode. synchronous=FULL makes a commit durable before the archive answers;
 /// BEGIN IMMEDIATE takes the write lock up front, and the busy timeout lets writers queue for it.
+/// temp_store=MEMORY keeps the statement journal of a group commit (one savepoint per instance) in memory: on disk it
+/// is a temporary file created, written page by page and unlinked for every group, about 14 writes per instance.
 /// </summary>
 internal sealed class SqliteIndexDatabase : IndexDatabase
 {
@@ -49,7 +51,7 @@ internal sealed class SqliteIndexDatabase : IndexDatabase
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
-                $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000};", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                $"PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000};", cancellationToken: cancellationToken)).ConfigureAwait(false);
             return connection;
         }
         catch
