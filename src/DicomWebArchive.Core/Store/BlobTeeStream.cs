@@ -6,7 +6,8 @@ namespace DicomWebArchive.Core.Store;
 /// Read-only pass-through over a request part that writes every byte read to a blob and hashes what it stored,
 /// so the header is parsed from the same bytes that are stored, in one pass, without buffering the instance.
 /// The 128-byte preamble of a Part 10 stream is zeroed in the stored copy (it can hide an executable); the
-/// reader still sees the original bytes.
+/// reader still sees the original bytes. When the blob store fails, the rest of the part is still read (and not
+/// stored), so the parser still finds which instance it was and the next part can be read.
 /// </summary>
 internal sealed class BlobTeeStream : Stream
 {
@@ -29,6 +30,9 @@ internal sealed class BlobTeeStream : Stream
 
     /// <summary>Bytes written to the blob so far.</summary>
     public long StoredLength { get; private set; }
+
+    /// <summary>The blob store's first failure while the part was read; nothing is written after it.</summary>
+    public BlobWriteException? WriteFailure { get; private set; }
 
     /// <summary>True once the stored copy's preamble was zeroed (the stream had "DICM" at offset 128).</summary>
     public bool PreambleZeroed { get; private set; }
@@ -81,14 +85,25 @@ internal sealed class BlobTeeStream : Stream
         }
     }
 
-    /// <summary>Writes any short header still held back and returns the SHA-256 of the stored bytes.</summary>
+    /// <summary>Writes any short header still held back and returns the SHA-256 of the stored bytes; throws the blob store's failure, if any.</summary>
     public async Task<byte[]> CompleteAsync(CancellationToken cancellationToken)
     {
         if (!_headerWritten)
         {
             await WriteHeaderAsync(cancellationToken);
         }
-        await _blob.FlushAsync(cancellationToken);
+        if (WriteFailure is { } failure)
+        {
+            throw failure;
+        }
+        try
+        {
+            await _blob.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new BlobWriteException(ex);
+        }
         return _hash.GetHashAndReset();
     }
 
@@ -125,6 +140,10 @@ internal sealed class BlobTeeStream : Stream
 
     private async ValueTask WriteBlobAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        if (WriteFailure is not null)
+        {
+            return;
+        }
         _hash.AppendData(data.Span);
         try
         {
@@ -132,7 +151,8 @@ internal sealed class BlobTeeStream : Stream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new BlobWriteException(ex);
+            WriteFailure = new BlobWriteException(ex);
+            return;
         }
         StoredLength += data.Length;
     }

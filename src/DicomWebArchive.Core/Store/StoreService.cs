@@ -81,7 +81,8 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
     private async Task<ReadResult> ReadAsync(Stream part, IBlobWriter writer, string? requiredStudyInstanceUid, CancellationToken cancellationToken)
     {
         using var tee = new BlobTeeStream(part, writer.Stream);
-        DicomFile file;
+        DicomFile? file = null;
+        StoreOutcome? unreadable = null;
         try
         {
             file = await DicomReader.ReadAsync(tee, ReaderOptions, cancellationToken);
@@ -89,20 +90,27 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
         }
         catch (DicomFormatException ex)
         {
-            await DrainQuietlyAsync(part, cancellationToken);
-            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, "The part cannot be read as DICOM: " + ex.Message, default));
-        }
-        catch (BlobWriteException ex)
-        {
-            LogBlobFailure(logger, ex);
-            await DrainQuietlyAsync(part, cancellationToken);
-            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot accept the instance.", default));
+            unreadable = StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, "The part cannot be read as DICOM: " + ex.Message, default);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException))
         {
             LogParseFailure(logger, ex);
+            unreadable = StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The archive could not process the instance.", default);
+        }
+
+        // A blob store that failed part-way is the archive's problem, whatever the part held: said first, naming the
+        // instance when its header was read.
+        if (tee.WriteFailure is { } failure)
+        {
+            LogBlobFailure(logger, failure);
             await DrainQuietlyAsync(part, cancellationToken);
-            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.ProcessingFailure, "The archive could not process the instance.", default));
+            var failed = file is null ? default : InstanceValidation.ReadIdentity(file.Dataset);
+            return ReadResult.Refused(StoreOutcome.Failed(StoreFailureReason.OutOfResources, "The archive's blob store cannot accept the instance.", failed));
+        }
+        if (file is null)
+        {
+            await DrainQuietlyAsync(part, cancellationToken);
+            return ReadResult.Refused(unreadable!);
         }
 
         var identity = InstanceValidation.ReadIdentity(file.Dataset);

@@ -83,11 +83,16 @@ public sealed class BlobTeeStreamTests
     }
 
     [Test]
-    public void ReadAsync_BlobWriteFails_BlobWriteException()
+    public async Task ReadAsync_BlobWriteFails_RestReadNotStoredAndCompleteThrows()
     {
         var original = Part10Like(1000);
-        using var tee = new BlobTeeStream(new MemoryStream(original), new MemoryStream(new byte[10], writable: false));
+        var source = new MemoryStream(original);
+        using var tee = new BlobTeeStream(source, new MemoryStream(new byte[10], writable: false));
 
-        Assert.That(async () => await tee.DrainAsync(CancellationToken.None), Throws.InstanceOf<BlobWriteException>());
+        await tee.DrainAsync(CancellationToken.None);
+
+        Assert.That(tee.WriteFailure, Is.InstanceOf<BlobWriteException>());
+        Assert.That((source.Position, tee.Position, tee.StoredLength), Is.EqualTo((1000L, 1000L, 0L)), "the part is read to its end, nothing is stored");
+        Assert.That(async () => await tee.CompleteAsync(CancellationToken.None), Throws.InstanceOf<BlobWriteException>());
     }
 }

@@ -77,14 +77,16 @@ public sealed partial class StoreServiceTests
     }
 
     [Test]
-    public async Task StoreAsync_DiskFullWhileWriting_OutOfResourcesNothingLeft()
+    public async Task StoreAsync_DiskFullWhileWriting_OutOfResourcesNamingTheInstanceNothingLeft()
     {
         _blobs.FailWriteAfter = 200;
-        var (part, _) = Instance();
+        var (part, sop) = Instance();
 
         var outcome = await _store.StoreAsync(Caller, part, null, CancellationToken.None);
 
         Assert.That(outcome.FailureReason, Is.EqualTo(StoreFailureReason.OutOfResources));
+        Assert.That(outcome.SopInstanceUid, Is.EqualTo(sop), "the rest of the part is parsed, not stored: the response names the instance");
+        Assert.That(part.Position, Is.EqualTo(part.Length), "the rest of the part is read so the next one can be");
         Assert.That((_blobs.Committed.Count, _blobs.OpenWriters, _index.Instances.Count), Is.EqualTo((0, 0, 0)));
     }
 
