@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Index;
@@ -137,18 +138,30 @@ public sealed class RetrieveService(IIndexReader index, IBlobStore blobs, StudyT
     }
 
     /// <summary>As <see cref="WriteAsync(InstanceContent, TransferSyntax, Stream, CancellationToken)"/>, stored bytes read straight into the pipe's buffers.</summary>
-    public async Task WriteAsync(InstanceContent instance, TransferSyntax target, PipeWriter output, CancellationToken cancellationToken)
+    public Task WriteAsync(InstanceContent instance, TransferSyntax target, PipeWriter output, CancellationToken cancellationToken) =>
+        WriteAsync(instance, target, output, ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(InstanceContent, TransferSyntax, PipeWriter, CancellationToken)"/>, with
+    /// <paramref name="partHeader"/> (a multipart part's delimiter and headers) written first, once the blob is open: a
+    /// blob that cannot be read fails before anything of its part is in the pipe, so a first part can still become an
+    /// error answer.
+    /// </summary>
+    public async Task WriteAsync(InstanceContent instance, TransferSyntax target, PipeWriter output, ReadOnlyMemory<byte> partHeader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
-        if (target != TransferSyntax.Lookup(instance.TransferSyntaxUid))
-        {
-            await WriteAsync(instance, target, output.AsStream(leaveOpen: true), cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        var stored = TransferSyntax.Lookup(instance.TransferSyntaxUid);
         var blob = await OpenAsync(instance.BlobKey, cancellationToken).ConfigureAwait(false);
         await using (blob.ConfigureAwait(false))
         {
+            output.Write(partHeader.Span);
+            if (target != stored)
+            {
+                await InstanceTranscoder.WriteAsync(blob, stored, target, output.AsStream(leaveOpen: true), cancellationToken).ConfigureAwait(false);
+                return;
+            }
             while (true)
             {
                 int read = await blob.ReadAsync(output.GetMemory(256 * 1024), cancellationToken).ConfigureAwait(false);

@@ -36,8 +36,17 @@ public sealed class StoredValue
 
     public Task CopyToAsync(Stream output, CancellationToken cancellationToken) => CopyToAsync(output, 0, Length, cancellationToken);
 
+    /// <summary>
+    /// The whole value after <paramref name="partHeader"/> (a multipart part's delimiter and headers), which is written
+    /// once the blob is open: a blob that cannot be read fails before anything of its part is written, so a first part
+    /// can still become an error answer.
+    /// </summary>
+    public Task CopyToAsync(Stream output, ReadOnlyMemory<byte> partHeader, CancellationToken cancellationToken) => CopyToAsync(output, partHeader, 0, Length, cancellationToken);
+
     /// <summary>Copies bytes [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the value (a range a client asked for).</summary>
-    public async Task CopyToAsync(Stream output, long start, long count, CancellationToken cancellationToken)
+    public Task CopyToAsync(Stream output, long start, long count, CancellationToken cancellationToken) => CopyToAsync(output, ReadOnlyMemory<byte>.Empty, start, count, cancellationToken);
+
+    private async Task CopyToAsync(Stream output, ReadOnlyMemory<byte> partHeader, long start, long count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
@@ -45,6 +54,7 @@ public sealed class StoredValue
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Length);
         if (_blobs is null)
         {
+            await output.WriteAsync(partHeader, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(_bytes.Slice((int)start, (int)count), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -54,6 +64,7 @@ public sealed class StoredValue
         var ranges = BlobRanges.Slice(_ranges, alignedStart, alignedEnd - alignedStart).ToList();
         if (ranges.Count == 0)
         {
+            await output.WriteAsync(partHeader, cancellationToken).ConfigureAwait(false);
             return;
         }
         var span = BlobRanges.Span(ranges);
@@ -61,6 +72,7 @@ public sealed class StoredValue
             ?? throw new InvalidOperationException("The blob of a stored instance is missing from the blob store.");
         await using (blob.ConfigureAwait(false))
         {
+            await output.WriteAsync(partHeader, cancellationToken).ConfigureAwait(false);
             var target = start == alignedStart && count == alignedEnd - alignedStart ? output : new TrimStream(output, start - alignedStart, count);
             await BlobRanges.CopyAsync(blob, span.Offset, ranges, target, _swapUnit, cancellationToken).ConfigureAwait(false);
         }

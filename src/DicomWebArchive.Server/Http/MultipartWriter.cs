@@ -25,8 +25,6 @@ internal sealed class MultipartWriter(PipeWriter pipe, string boundary)
         return Encoding.ASCII.GetBytes(header.Append("\r\n").ToString());
     }
 
-    public void BeginPart(string contentType, string? contentLocation) => pipe.Write(PartHeader(contentType, contentLocation));
-
     public void BeginPart(byte[] header) => pipe.Write(header);
 
     /// <summary>Bytes a body of parts with these headers and content lengths takes, for Content-Length.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using DicomWebArchive.Core.Blobs;
 using DicomWebArchive.Core.Tiers;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 
 namespace DicomWebArchive.Server.Tiers;
 
@@ -39,6 +40,14 @@ internal sealed class StorageUnavailableFilter : IEndpointFilter
 
     private static IResult Unavailable(HttpContext http, TimeSpan retryAfter, string detail, string? operation)
     {
+        // The handler may have set the headers of the answer it meant to send; none of them describes this one (a
+        // Content-Length left over would cut the problem short, or leave the client waiting for bytes that never come).
+        var headers = http.Response.Headers;
+        http.Response.ContentLength = null;
+        headers.Remove(HeaderNames.ContentType);
+        headers.Remove(HeaderNames.ContentDisposition);
+        headers.Remove(HeaderNames.ContentRange);
+        headers.Remove(HeaderNames.Warning);
         http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var extensions = operation is null ? null : new Dictionary<string, object?> { ["operation"] = operation };
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -85,8 +85,7 @@ internal static partial class WadoEndpoints
                 }
                 for (int i = 0; i < records.Count; i++)
                 {
-                    multipart.BeginPart(headers[i]);
-                    await request.Retrieve.WriteAsync(records[i], targets[i], response.BodyWriter, request.Aborted);
+                    await request.Retrieve.WriteAsync(records[i], targets[i], response.BodyWriter, headers[i], request.Aborted);
                     multipart.EndPart();
                 }
                 await multipart.CloseAsync(request.Aborted);

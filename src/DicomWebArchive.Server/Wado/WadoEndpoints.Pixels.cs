@@ -101,10 +101,10 @@ internal static partial class WadoEndpoints
             string boundary = MultipartWriter.NewBoundary();
             response.ContentType = MultipartWriter.ContentType(representation.MediaType, boundary);
             var multipart = new MultipartWriter(response.BodyWriter, boundary);
+            var header = multipart.PartHeader(PartContentType(representation), location);
             foreach (var value in values)
             {
-                multipart.BeginPart(PartContentType(representation), location);
-                await value.CopyToAsync(response.Body, request.Aborted);
+                await value.CopyToAsync(response.Body, header, request.Aborted);
                 multipart.EndPart();
             }
             await multipart.CloseAsync(request.Aborted);
