@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The index on PostgreSQL against the index on SQLite, in one run on one machine (a benchmark, not a test): QIDO-RS
-# latency at scale on identical rows, then STOW-RS throughput into each with the `dicomweb bench` client.
-#   STUDIES=100000 PER_STUDY=10 REPEATS=200 COUNT=1000 test/bench/postgres-vs-sqlite.sh
+# latency at scale on identical rows, then STOW-RS throughput into each with the `dicomweb bench` client, and into an
+# empty SQLite index beside them (does ingest slow down as the archive grows?).
+#   STUDIES=100000 PER_STUDY=10 REPEATS=200 COUNT=1000 ROUNDS=4 test/bench/postgres-vs-sqlite.sh
 # Both servers run at once and QIDO-RS requests alternate between them, so that other work on the machine (these are
-# shared machines) weighs on both alike; STOW-RS runs into one server, then the other.
+# shared machines) weighs on both alike. STOW-RS runs in ROUNDS rounds of COUNT new instances into each server, one
+# server after the other, the order reversed every round (empty, loaded, PostgreSQL; then PostgreSQL, loaded, empty).
 # The SQLite index is filled through SqlIndexStore.AddInstanceAsync (test/DicomWebArchive.Benchmarks load-index), and its
 # rows are copied into PostgreSQL with COPY (copy-index: the same rows, ids and audit chain). A throwaway PostgreSQL 15
 # cluster runs on a free loopback port with its default durability (fsync on), as SQLite runs with synchronous=FULL.
@@ -16,6 +18,7 @@ STUDIES=${STUDIES:-100000}
 PER_STUDY=${PER_STUDY:-10}
 REPEATS=${REPEATS:-200}
 COUNT=${COUNT:-1000}
+ROUNDS=${ROUNDS:-4}
 PARALLEL=${PARALLEL:-4}
 BATCH=${BATCH:-10}
 PY=/usr/bin/python3
@@ -90,11 +93,13 @@ if [ "$(psql_admin "SELECT count(*) FROM pg_database WHERE datname = 'dicom'")" 
   loader copy-index "$work/sqlite.db" "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=dicom"
 fi
 
-echo "Corpus for STOW-RS: $COUNT CT 512x512 16-bit instances in $corpus"
-$PY "$bench/make_ct_corpus.py" "$corpus" "$COUNT"
+echo "Corpus for STOW-RS: $((COUNT * ROUNDS)) CT 512x512 16-bit instances in $corpus"
+$PY "$bench/make_ct_corpus.py" "$corpus" $((COUNT * ROUNDS))
 files=("$corpus"/ct*.dcm)
-rm -rf "$work/corpus" && mkdir -p "$work/corpus"
-ln -s "${files[@]:0:$COUNT}" "$work/corpus/"
+for round in $(seq 0 $((ROUNDS - 1))); do
+  rm -rf "$work/corpus-$round" && mkdir -p "$work/corpus-$round"
+  ln -s "${files[@]:$((round * COUNT)):$COUNT}" "$work/corpus-$round/"
+done
 
 accession=$(printf 'A%08d' $((STUDIES / 2)))
 queries=(
@@ -127,29 +132,37 @@ start_server() { # name provider connection-string
 
 # Each run measures fresh copies of the loaded indexes, so the STOW-RS of one run is not in the next. A journal left
 # by an earlier copy would be replayed into this one: it goes too.
-rm -f "$work"/sqlite-run.db*
+rm -f "$work"/sqlite-run.db* "$work"/empty-run.db*
 cp "$work/sqlite.db" "$work/sqlite-run.db"
 psql_admin "DROP DATABASE IF EXISTS dicom_run" && psql_admin "CREATE DATABASE dicom_run TEMPLATE dicom"
 start_server sqlite Sqlite "Data Source=$work/sqlite-run.db"
 start_server postgres PostgreSql "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=dicom_run"
+start_server empty Sqlite "Data Source=$work/empty-run.db"
 
 echo "QIDO-RS, $REPEATS timed requests per query and server, alternating; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 $PY "$bench/qido_latency.py" "${root[sqlite]},${root[postgres]}" "$REPEATS" "${queries[@]}" > "$work/qido.json"
-for name in sqlite postgres; do
-  echo "$name: STOW-RS of $COUNT instances, $PARALLEL connections x $BATCH per request; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  dicomweb bench "${root[$name]}" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat 20 --json > "$work/$name.bench.json"
+for round in $(seq 0 $((ROUNDS - 1))); do
+  order=(empty sqlite postgres)
+  [ $((round % 2)) = 1 ] && order=(postgres sqlite empty)
+  for name in "${order[@]}"; do
+    echo "$name: STOW-RS round $((round + 1)) of $ROUNDS, $COUNT instances, $PARALLEL connections x $BATCH per request; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    dicomweb bench "${root[$name]}" --corpus "$work/corpus-$round" --parallel "$PARALLEL" --batch "$BATCH" --repeat 20 --json > "$work/$name.$round.bench.json"
+  done
 done
 stop_servers
-rm -f "$work"/sqlite-run.db*
+rm -f "$work"/sqlite-run.db* "$work"/empty-run.db*
 
 echo
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; index: $STUDIES studies / $((STUDIES * PER_STUDY)) instances, SQLite $(du -m "$work/sqlite.db" | cut -f1) MB, PostgreSQL $(psql_admin "SELECT pg_database_size('dicom') / 1048576") MB"
-$PY - "$work" "${root[sqlite]}" "${root[postgres]}" <<'PY'
+$PY - "$work" "$ROUNDS" "${root[sqlite]}" "${root[postgres]}" <<'PY'
 import json, sys
-work, sqlite_root, postgres_root = sys.argv[1:]
+work, rounds, sqlite_root, postgres_root = sys.argv[1:]
 both = json.load(open(f"{work}/qido.json"))
 qido = {"sqlite": both[sqlite_root], "postgres": both[postgres_root]}
-stow = {name: json.load(open(f"{work}/{name}.bench.json"))["stow"] for name in ("sqlite", "postgres")}
+def stow_rate(name):
+    runs = [json.load(open(f"{work}/{name}.{r}.bench.json"))["stow"] for r in range(int(rounds))]
+    return sum(r["instances"] for r in runs) / sum(r["seconds"] for r in runs), [r["instancesPerSecond"] for r in runs]
+stow = {name: stow_rate(name) for name in ("empty", "sqlite", "postgres")}
 print(f"{'QIDO-RS query':<72} {'SQLite p50':>10} {'PG p50':>8} {'PG/SQLite':>9} {'n':>4}")
 worst = 0
 for query, s in qido["sqlite"].items():
@@ -159,6 +172,9 @@ for query, s in qido["sqlite"].items():
     assert s["results"] == p["results"], f"{query}: {s['results']} results on SQLite, {p['results']} on PostgreSQL"
     print(f"{query[:72]:<72} {s['p50']:>10.2f} {p['p50']:>8.2f} {ratio:>8.2f}x {s['results']:>4}")
 print(f"worst QIDO-RS p50 ratio PostgreSQL/SQLite: {worst:.2f}x")
-print(f"STOW-RS instances/s: SQLite {stow['sqlite']['instancesPerSecond']:.1f}, PostgreSQL {stow['postgres']['instancesPerSecond']:.1f} "
-      f"({stow['postgres']['instancesPerSecond'] / stow['sqlite']['instancesPerSecond']:.2f}x)")
+rounds_text = lambda name: ", ".join(f"{rate:.1f}" for rate in stow[name][1])
+print(f"STOW-RS instances/s (all rounds; each round): empty SQLite index {stow['empty'][0]:.1f} ({rounds_text('empty')}), "
+      f"loaded SQLite index {stow['sqlite'][0]:.1f} ({rounds_text('sqlite')}), PostgreSQL {stow['postgres'][0]:.1f} ({rounds_text('postgres')})")
+print(f"STOW-RS into the loaded SQLite index: {stow['sqlite'][0] / stow['empty'][0]:.0%} of into an empty one; "
+      f"PostgreSQL/SQLite (both loaded): {stow['postgres'][0] / stow['sqlite'][0]:.2f}x")
 PY

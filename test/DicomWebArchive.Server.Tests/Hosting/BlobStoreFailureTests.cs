@@ -90,6 +90,7 @@ public sealed class BlobStoreFailureTests
         Assert.That(lost.Result.Status, Is.EqualTo(503), lost.Result.ToString);
         Assert.That(lost.RetryAfter, Is.GreaterThan(TimeSpan.Zero));
         Assert.That(lost.Result.Failed.Single().Reason, Is.EqualTo(0xA700));
+        Assert.That(lost.Result.Failed.Single().SopInstance, Is.EqualTo(largeSop), "the failure names the instance: its header was read before the store was lost");
         Assert.That(await ProxiedAzurite.CommittedBlobsAsync(blobs), Has.Count.EqualTo(1), "no blob of the lost upload is committed");
         Assert.That(await ProxiedAzurite.UncommittedBlobsAsync(blobs), Has.Count.EqualTo(1), "the lost upload had staged blocks, never committed");
         Assert.That(await InstancesAsync(client, study), Is.EqualTo(new[] { firstSop }), "only the first instance is indexed");
