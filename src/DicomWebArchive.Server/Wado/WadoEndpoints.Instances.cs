@@ -109,28 +109,27 @@ internal static partial class WadoEndpoints
         {
             bodyControl.AllowSynchronousIO = true;
         }
+        // Until the buffer first fills nothing is sent: an unfinished zip is dropped, not flushed, so a first blob that
+        // cannot be read is still an error answer rather than a broken zip.
         var output = new BufferedStream(request.Http.Response.Body, 64 * 1024);
-        await using (output)
+        var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var record in records)
         {
-            using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                foreach (var record in records)
-                {
-                    // DICOM pixel data rarely shrinks enough to pay for the CPU; store the files as they are.
-                    string name = fileSet?.PathOf(record.SopInstanceUid) ?? $"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm";
-                    var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
-                    using var stream = entry.Open();
-                    await request.Retrieve.WriteAsync(record, representation.TargetFor(Syntax(record))!, stream, request.Aborted);
-                }
-                if (directoryFile is not null)
-                {
-                    var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
-                    using var stream = directory.Open();
-                    await stream.WriteAsync(directoryFile, request.Aborted);
-                }
-            }
-            await output.FlushAsync(request.Aborted);
+            // DICOM pixel data rarely shrinks enough to pay for the CPU; store the files as they are.
+            string name = fileSet?.PathOf(record.SopInstanceUid) ?? $"{record.StudyInstanceUid}/{record.SeriesInstanceUid}/{record.SopInstanceUid}.dcm";
+            var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+            var stream = entry.Open();
+            await request.Retrieve.WriteAsync(record, representation.TargetFor(Syntax(record))!, stream, request.Aborted);
+            stream.Dispose();
         }
+        if (directoryFile is not null)
+        {
+            var directory = zip.CreateEntry(MediaFileSet.DicomDirPath, CompressionLevel.Optimal);
+            using var stream = directory.Open();
+            await stream.WriteAsync(directoryFile, request.Aborted);
+        }
+        zip.Dispose();
+        await output.DisposeAsync();
     }
 
     /// <summary>

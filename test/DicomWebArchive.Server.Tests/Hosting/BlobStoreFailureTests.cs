@@ -178,7 +178,7 @@ public sealed class BlobStoreFailureTests
     }
 
     [Test]
-    public async Task Wado_SeriesAndFramesThrottled_503BeforeAnyPartIsSent()
+    public async Task Wado_SeriesZipAndFramesThrottled_503BeforeAnyPartIsSent()
     {
         var archive = await ThrottledAsync();
         string study = TestDicom.NewUid(), series = TestDicom.NewUid();
@@ -189,14 +189,22 @@ public sealed class BlobStoreFailureTests
 
         archive.Proxy.Throttle(ThrottlingProxy.GetBlob, int.MaxValue, 503);
         var seriesResponse = await GetAsync(archive.Client, $"/dicomweb/studies/{study}/series/{series}", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        var zip = await GetAsync(archive.Client, $"/dicomweb/studies/{study}/series/{series}", "application/zip");
         var frames = await GetAsync(archive.Client, $"/dicomweb/studies/{study}/series/{series}/instances/{sops[0]}/frames/1,2", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
         archive.Proxy.StopThrottling();
 
         AssertUnavailable(seriesResponse, "the series");
+        AssertUnavailable(zip, "the series as a zip");
         AssertUnavailable(frames, "two frames");
         using var served = await archive.Client.GetAsync($"/dicomweb/studies/{study}/series/{series}");
         Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK), "served again once the account is");
         Assert.That(served.Content.Headers.ContentType?.MediaType, Is.EqualTo("multipart/related"));
+        using var zipRequest = new HttpRequestMessage(HttpMethod.Get, $"/dicomweb/studies/{study}/series/{series}");
+        zipRequest.Headers.TryAddWithoutValidation("Accept", "application/zip");
+        using var zipServed = await archive.Client.SendAsync(zipRequest);
+        Assert.That(zipServed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var archived = new System.IO.Compression.ZipArchive(new MemoryStream(await zipServed.Content.ReadAsByteArrayAsync()));
+        Assert.That(archived.Entries.Select(e => e.Name.Replace(".dcm", "", StringComparison.Ordinal)), Is.EquivalentTo(sops), "a whole zip once the account answers");
     }
 
     /// <summary>A 503 made before the first byte of the answer: Retry-After, a problem document, and nothing left of the answer it replaces.</summary>
