@@ -21,37 +21,21 @@ public enum ProxyCut
 /// bytes has gone through it towards the service: a test loses the service at a known point of an upload, with no
 /// timing involved. <see cref="Restore"/> lets new connections through again.
 /// </summary>
-internal sealed class CuttableProxy : IAsyncDisposable
+internal sealed class CuttableProxy(IPEndPoint upstream) : LoopbackProxy(upstream)
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _upstream;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _gate = new();
     private readonly List<Link> _links = [];
-    private readonly List<Task> _serving = [];
-    private readonly Task _accepting;
     private long _forwarded;
     private long _cutAt = long.MaxValue;
     private ProxyCut _how;
     private ProxyCut? _cut;
     private TaskCompletionSource _cutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CuttableProxy(IPEndPoint upstream)
-    {
-        _upstream = upstream;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
-    }
-
-    public int Port { get; }
-
     /// <summary>Completes when the cut armed by <see cref="CutAfter"/> has happened.</summary>
     public Task Cut
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return _cutDone.Task;
             }
@@ -61,7 +45,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
     /// <summary>Cuts every connection once <paramref name="bytes"/> more bytes have been forwarded towards the service.</summary>
     public void CutAfter(long bytes, ProxyCut how)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _cutAt = _forwarded + bytes;
             _how = how;
@@ -73,7 +57,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
     public void Restore()
     {
         Link[] dead;
-        lock (_gate)
+        lock (Gate)
         {
             _cut = null;
             _cutAt = long.MaxValue;
@@ -85,51 +69,24 @@ internal sealed class CuttableProxy : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override void OnStopping()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
         Link[] links;
-        Task[] serving;
-        lock (_gate)
+        lock (Gate)
         {
             links = [.. _links];
-            serving = [.. _serving];
         }
         foreach (var link in links)
         {
             link.Close(reset: true);
         }
-        await Task.WhenAll([_accepting, .. serving]);
-        _stop.Dispose();
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            lock (_gate)
-            {
-                _serving.RemoveAll(t => t.IsCompleted);
-                _serving.Add(ServeAsync(client));
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket client)
+    protected override async Task ServeAsync(Socket client)
     {
         var link = new Link(client);
         ProxyCut? cut;
-        lock (_gate)
+        lock (Gate)
         {
             cut = _cut;
             link.Dead = cut is not null;
@@ -144,7 +101,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
             if (cut is null)
             {
                 link.Upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await link.Upstream.ConnectAsync(_upstream, _stop.Token);
+                await link.Upstream.ConnectAsync(Upstream, Stopping);
             }
             await Task.WhenAny(PumpAsync(link, towardsService: true), PumpAsync(link, towardsService: false));
         }
@@ -153,7 +110,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
         }
         finally
         {
-            lock (_gate)
+            lock (Gate)
             {
                 _links.Remove(link);
             }
@@ -168,7 +125,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
         if (from is null)
         {
             // A link accepted while silent has no service side: its client is read and ignored.
-            await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(Timeout.Infinite, Stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return;
         }
         var buffer = new byte[64 * 1024];
@@ -176,14 +133,14 @@ internal sealed class CuttableProxy : IAsyncDisposable
         {
             while (true)
             {
-                int read = await from.ReceiveAsync(buffer, _stop.Token);
+                int read = await from.ReceiveAsync(buffer, Stopping);
                 if (read == 0)
                 {
                     return;
                 }
                 int forward = read;
                 Link[]? cutNow = null;
-                lock (_gate)
+                lock (Gate)
                 {
                     if (link.Dead)
                     {
@@ -207,7 +164,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
                 var to = towardsService ? link.Upstream : link.Client;
                 if (forward > 0 && to is not null)
                 {
-                    await to.SendAsync(buffer.AsMemory(0, forward), _stop.Token);
+                    await to.SendAsync(buffer.AsMemory(0, forward), Stopping);
                 }
                 if (cutNow is not null)
                 {
@@ -218,7 +175,7 @@ internal sealed class CuttableProxy : IAsyncDisposable
                             victim.Close(reset: true);
                         }
                     }
-                    lock (_gate)
+                    lock (Gate)
                     {
                         _cutDone.TrySetResult();
                     }

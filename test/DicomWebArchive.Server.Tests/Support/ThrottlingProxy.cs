@@ -10,40 +10,24 @@ namespace DicomWebArchive.Server.Tests.Support;
 /// It serves one request per connection (it asks both sides to close after it), which keeps it small: no response
 /// framing to follow.
 /// </summary>
-internal sealed class ThrottlingProxy : IAsyncDisposable
+internal sealed class ThrottlingProxy(IPEndPoint upstream) : LoopbackProxy(upstream)
 {
     public const string PutBlock = "PutBlock";
     public const string PutBlockList = "PutBlockList";
     public const string GetBlob = "GetBlob";
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _upstream;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _gate = new();
     private readonly List<Request> _seen = [];
-    private readonly List<Task> _serving = [];
-    private readonly Task _accepting;
     private string? _kind;
     private int _left;
     private int _status;
 
-    public ThrottlingProxy(IPEndPoint upstream)
-    {
-        _upstream = upstream;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
-    }
-
     /// <summary>A request the proxy saw: its kind, method and target, and the status it answered itself (null: forwarded).</summary>
     public sealed record Request(string Kind, string Method, string Target, int? Throttled);
-
-    public int Port { get; }
 
     /// <summary>Answers the next <paramref name="times"/> requests of <paramref name="kind"/> with <paramref name="status"/>, and starts a new record.</summary>
     public void Throttle(string kind, int times, int status)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _kind = kind;
             _left = times;
@@ -54,7 +38,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
 
     public void StopThrottling()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _kind = null;
         }
@@ -63,7 +47,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
     /// <summary>The requests of <paramref name="kind"/> seen since <see cref="Throttle"/>, in order.</summary>
     public IReadOnlyList<Request> Seen(string kind)
     {
-        lock (_gate)
+        lock (Gate)
         {
             return [.. _seen.Where(r => r.Kind == kind)];
         }
@@ -84,41 +68,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
         };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        Task[] serving;
-        lock (_gate)
-        {
-            serving = [.. _serving];
-        }
-        await Task.WhenAll([_accepting, .. serving]);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            lock (_gate)
-            {
-                _serving.RemoveAll(t => t.IsCompleted);
-                _serving.Add(ServeAsync(client));
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
+    protected override async Task ServeAsync(Socket socket)
     {
         try
         {
@@ -134,7 +84,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
             var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
             string kind = KindOf(method, target);
             int? throttled = null;
-            lock (_gate)
+            lock (Gate)
             {
                 if (kind == _kind && _left > 0)
                 {
@@ -150,15 +100,15 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
             }
 
             using var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            await upstream.ConnectAsync(_upstream, _stop.Token);
+            await upstream.ConnectAsync(Upstream, Stopping);
             await using var service = new NetworkStream(upstream, ownsSocket: false);
             var forwarded = headers.Where(h => !IsHeader(h, "Connection") && !IsHeader(h, "Keep-Alive"));
-            await service.WriteAsync(Encoding.ASCII.GetBytes($"{lines[0]}\r\n{string.Join("\r\n", forwarded)}\r\nConnection: close\r\n\r\n"), _stop.Token);
-            await service.WriteAsync(rest, _stop.Token);
-            using var requestDone = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            await service.WriteAsync(Encoding.ASCII.GetBytes($"{lines[0]}\r\n{string.Join("\r\n", forwarded)}\r\nConnection: close\r\n\r\n"), Stopping);
+            await service.WriteAsync(rest, Stopping);
+            using var requestDone = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             var body = client.CopyToAsync(service, requestDone.Token);
             // The service closes the connection after its answer (Connection: close): that ends the exchange.
-            await service.CopyToAsync(client, _stop.Token);
+            await service.CopyToAsync(client, Stopping);
             await requestDone.CancelAsync();
             await body.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -180,7 +130,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
             var buffer = new byte[64 * 1024];
             while (left > 0)
             {
-                int read = await client.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), _stop.Token);
+                int read = await client.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), Stopping);
                 if (read == 0)
                 {
                     break;
@@ -192,11 +142,11 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
         byte[] body = Encoding.UTF8.GetBytes($"""<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>The server is busy.{"\n"}RequestId:{Guid.NewGuid()}</Message></Error>""");
         string answer = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {body.Length}\r\n" +
             $"x-ms-error-code: ServerBusy\r\nx-ms-request-id: {Guid.NewGuid()}\r\nConnection: close\r\n\r\n";
-        await client.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
-        await client.WriteAsync(body, _stop.Token);
+        await client.WriteAsync(Encoding.ASCII.GetBytes(answer), Stopping);
+        await client.WriteAsync(body, Stopping);
         socket.Shutdown(SocketShutdown.Send);
         // Wait for the client to close its side, so the answer is read before the connection goes.
-        await client.CopyToAsync(Stream.Null, _stop.Token);
+        await client.CopyToAsync(Stream.Null, Stopping);
     }
 
     /// <summary>The request head (up to the blank line) and the bytes read past it; no head when the client closed first.</summary>
@@ -206,7 +156,7 @@ internal sealed class ThrottlingProxy : IAsyncDisposable
         int filled = 0;
         while (filled < buffer.Length)
         {
-            int read = await client.ReadAsync(buffer.AsMemory(filled), _stop.Token);
+            int read = await client.ReadAsync(buffer.AsMemory(filled), Stopping);
             if (read == 0)
             {
                 return (null, []);
