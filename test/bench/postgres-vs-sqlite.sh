@@ -67,7 +67,9 @@ dotnet build src/DicomWebArchive.Server -c Release -nologo -clp:ErrorsOnly >/dev
 dotnet build src/DicomWebArchive.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build test/DicomWebArchive.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
 loader() { dotnet "$root/test/DicomWebArchive.Benchmarks/bin/Release/net10.0/DicomWebArchive.Benchmarks.dll" "$@"; }
-dicomweb() { dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
+# The client's code is compiled optimized at its first call (no tiering): a run of a few seconds would otherwise spend
+# part of the shared cores recompiling the client while it measures the server.
+dicomweb() { DOTNET_TieredCompilation=0 dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
 
 pg_port=$(free_port)
 if [ ! -d "$pg_data" ]; then

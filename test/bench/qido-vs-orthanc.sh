@@ -57,7 +57,9 @@ if [ ! -f "$work/orthanc/loaded" ]; then
 fi
 
 dotnet build "$root/src/DicomWebArchive.Cli" -c Release -nologo -v q >/dev/null
-dicomweb() { dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
+# The client's code is compiled optimized at its first call (no tiering): a run of a few seconds would otherwise spend
+# part of the shared cores recompiling the client while it measures the server.
+dicomweb() { DOTNET_TieredCompilation=0 dotnet "$root/src/DicomWebArchive.Cli/bin/Release/net10.0/dicomweb.dll" "$@"; }
 $PY "$bench/make_ct_corpus.py" "$work/probe" 10 >/dev/null
 dicomweb bench "http://127.0.0.1:$PORT/dicomweb" --corpus "$work/probe" --repeat "$REPEATS" --json > "$work/ours.json"
 dicomweb bench "http://127.0.0.1:$ORTHANC_PORT/dicom-web" --corpus "$work/probe" --repeat "$REPEATS" --json > "$work/theirs.json"
