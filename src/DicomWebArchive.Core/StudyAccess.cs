@@ -20,6 +20,11 @@ public sealed record StudyAccess
 
     public bool IsUnrestricted => StudyInstanceUids is null && AccessKeys is null;
 
+    /// <summary>Whether a study with this UID and access key is within reach, as the index's SQL decides it.</summary>
+    public bool Allows(string studyInstanceUid, string? accessKey) =>
+        (StudyInstanceUids is null || StudyInstanceUids.Contains(studyInstanceUid, StringComparer.Ordinal))
+        && (AccessKeys is null || (accessKey is not null && AccessKeys.Contains(accessKey, StringComparer.Ordinal)));
+
     public static StudyAccess OnlyStudies(params string[] studyInstanceUids) => new() { StudyInstanceUids = studyInstanceUids };
 
     public static StudyAccess OnlyKeys(params string[] accessKeys) => new() { AccessKeys = accessKeys };

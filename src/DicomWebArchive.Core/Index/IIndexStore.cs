@@ -10,7 +10,9 @@ public interface IIndexStore
     /// Adds the instance with its study and series rows, aggregates, change sequence and audit record in one transaction.
     /// When the SOP Instance UID exists: same SHA-256 → <see cref="AddInstanceResult.AlreadyStored"/>; different →
     /// <see cref="AddInstanceResult.Conflict"/>, or, with <paramref name="overwrite"/>, <see cref="AddInstanceResult.Replaced"/>
-    /// and <paramref name="replacedBlobKey"/> set to the blob the caller must now delete.
+    /// and <paramref name="replacedBlobKey"/> set to the blob the caller must now delete. A caller whose access is
+    /// restricted stores only into studies within it (<see cref="StudyAccess.Allows"/>): the study's access key, or for
+    /// a study without one the instance's, must be the caller's; otherwise <see cref="AddInstanceResult.NotAuthorized"/>.
     /// </summary>
     Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInstanceAsync(InstanceRecord record, bool overwrite, ArchiveCaller caller, CancellationToken cancellationToken);
 

@@ -82,4 +82,9 @@ public enum AddInstanceResult
     Conflict,
     /// <summary>The SOP Instance UID was already stored with different bytes and has been replaced.</summary>
     Replaced,
+    /// <summary>
+    /// The instance would land in a study outside the caller's access, or its SOP Instance UID is stored in one;
+    /// nothing changed (and nothing tells whether the instance was already there).
+    /// </summary>
+    NotAuthorized,
 }

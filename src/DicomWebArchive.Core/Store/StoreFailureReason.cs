@@ -10,6 +10,9 @@ public static class StoreFailureReason
 
     public const ushort SopClassNotSupported = 0x0122;
 
+    /// <summary>PS3.7 "Refused: Not Authorized": the instance's study is outside the studies the caller may reach.</summary>
+    public const ushort NotAuthorized = 0x0124;
+
     public const ushort OutOfResources = 0xA700;
 
     /// <summary>A UID that names the instance is missing or cannot serve as a key (empty, too long, not digits and dots, empty component).</summary>

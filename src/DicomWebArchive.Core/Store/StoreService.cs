@@ -211,6 +211,9 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
             case AddInstanceResult.Conflict:
                 await DeleteQuietlyAsync(record.BlobKey);
                 return StoreOutcome.Failed(StoreFailureReason.DuplicateSopInstance, "An instance with this SOP Instance UID (0008,0018) and different content is already stored.", identity);
+            case AddInstanceResult.NotAuthorized:
+                await DeleteQuietlyAsync(record.BlobKey);
+                return StoreOutcome.Failed(StoreFailureReason.NotAuthorized, NotAuthorizedMessage(), identity);
             case AddInstanceResult.Replaced when replacedBlobKey is not null && replacedBlobKey != record.BlobKey:
                 await DeleteQuietlyAsync(replacedBlobKey);
                 return Stored(identity, findings);
@@ -218,6 +221,10 @@ public sealed partial class StoreService(IBlobStore blobs, IIndexStore index, IO
                 return Stored(identity, findings);
         }
     }
+
+    private string NotAuthorizedMessage() => access.Value.Tag is { } tag
+        ? $"The instance's study is outside the studies this caller may store into: its {DicomDictionary.GetKeyword(tag)} ({tag.Group:X4},{tag.Element:X4}) must be one of the caller's access keys."
+        : "The instance's study is outside the studies this caller may store into.";
 
     /// <summary>Whether an index row references the blob; null when the index cannot tell (the sweeper decides later).</summary>
     private async Task<bool?> IsReferencedAsync(string key)

@@ -51,7 +51,7 @@ internal sealed class IndexSql
 
         FindExisting =
             $"SELECT i.id AS Id, i.series_id AS SeriesId, se.study_id AS StudyId, st.study_instance_uid AS StudyInstanceUid, i.sha256 AS Sha256, " +
-            $"i.blob_key AS BlobKey {instanceFrom} WHERE i.sop_instance_uid = {p}SopInstanceUid";
+            $"i.blob_key AS BlobKey, st.access_key AS AccessKey {instanceFrom} WHERE i.sop_instance_uid = {p}SopInstanceUid";
         DeleteInstance = $"DELETE FROM instance WHERE id = {p}Id";
         InsertStudy = dialect.Upsert("study", StudyColumns, "study_instance_uid", []);
         SelectStudy = $"SELECT id AS Id, sop_classes_in_study AS SopClassesInStudy, access_key AS AccessKey FROM study WHERE study_instance_uid = {p}StudyInstanceUid";

@@ -98,7 +98,7 @@ public sealed partial class SqlIndexStore
                     try
                     {
                         var added = await AddInTransactionAsync(write, record, overwrite, caller).ConfigureAwait(false);
-                        if (added.Result == AddInstanceResult.Conflict)
+                        if (IsRefusal(added.Result))
                         {
                             await transaction.RollbackAsync(InstanceSavepoint).ConfigureAwait(false);
                         }

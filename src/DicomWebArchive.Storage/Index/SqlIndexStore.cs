@@ -82,7 +82,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             await using (transaction.ConfigureAwait(false))
             {
                 var added = await AddInTransactionAsync(new Write(connection, transaction, cancellationToken), record, overwrite, caller).ConfigureAwait(false);
-                if (added.Result == AddInstanceResult.Conflict)
+                if (IsRefusal(added.Result))
                 {
                     // Nothing of a refused instance stays: the transaction rolls back as it is disposed.
                     return added;
@@ -94,9 +94,12 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         }
     }
 
+    /// <summary>A result after which what the instance wrote inside the transaction must be undone.</summary>
+    private static bool IsRefusal(AddInstanceResult result) => result is AddInstanceResult.Conflict or AddInstanceResult.NotAuthorized;
+
     /// <summary>
     /// Adds the instance inside the open write transaction, with its study and series rows, their aggregates, its change
-    /// and its audit record. The caller commits; on <see cref="AddInstanceResult.Conflict"/> it must undo what was written.
+    /// and its audit record. The caller commits; on a refusal (<see cref="IsRefusal"/>) it must undo what was written.
     /// </summary>
     private async Task<(AddInstanceResult Result, string? ReplacedBlobKey)> AddInTransactionAsync(Write write, InstanceRecord record, bool overwrite, ArchiveCaller caller)
     {
@@ -115,6 +118,11 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         // Lock order: the instance, then its studies by UID, then the change log, then the audit trail (IndexDatabase.LockAsync).
         await _database.LockAsync(connection, transaction, "instance:" + record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
         var existing = await write.QuerySingleOrDefaultAsync<ExistingInstance>(_sql.FindExisting, new { record.SopInstanceUid }).ConfigureAwait(false);
+        if (existing is not null && !caller.Access.Allows(existing.StudyInstanceUid, existing.AccessKey))
+        {
+            // Said before "already stored" or "conflict": those would tell what another study holds.
+            return (AddInstanceResult.NotAuthorized, null);
+        }
         if (existing is not null)
         {
             if (existing.Sha256.AsSpan().SequenceEqual(record.Sha256))
@@ -132,6 +140,16 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         foreach (var studyUid in new[] { record.StudyInstanceUid, existing?.StudyInstanceUid }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
         {
             await _database.LockAsync(connection, transaction, "study:" + studyUid, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!caller.Access.IsUnrestricted)
+        {
+            // The study keeps the first access key it got: an instance joins it only where the caller may then see it.
+            var target = await write.QuerySingleOrDefaultAsync<StudyRow>(_sql.SelectStudy, new { record.StudyInstanceUid }).ConfigureAwait(false);
+            if (!caller.Access.Allows(record.StudyInstanceUid, target?.AccessKey ?? record.AccessKey))
+            {
+                return (AddInstanceResult.NotAuthorized, null);
+            }
         }
 
         if (existing is not null)
@@ -363,6 +381,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
         public string StudyInstanceUid { get; set; } = "";
         public byte[] Sha256 { get; set; } = [];
         public string BlobKey { get; set; } = "";
+        public string? AccessKey { get; set; }
     }
 
     private sealed class StudyRow

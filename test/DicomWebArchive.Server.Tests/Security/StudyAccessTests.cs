@@ -133,6 +133,52 @@ public sealed class StudyAccessTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    private static byte[] Instance(string study, string patientId, string? sop = null) =>
+        new TestDicom(study, TestDicom.NewUid(), sop ?? TestDicom.NewUid(), patientId: patientId).AddImage(16, 16, 1).ToArrayWithPixelData(16 * 16 * 2, seed: 7);
+
+    private static (List<string> Stored, List<(int Reason, string Comment)> Failed) Outcomes(JsonElement response)
+    {
+        var stored = response.TryGetProperty("00081199", out var referenced)
+            ? referenced.GetProperty("Value").EnumerateArray().Select(i => i.GetProperty("00081155").GetProperty("Value")[0].GetString()!).ToList() : [];
+        var failed = response.TryGetProperty("00081198", out var refused)
+            ? refused.GetProperty("Value").EnumerateArray().Select(i => (i.GetProperty("00081197").GetProperty("Value")[0].GetInt32(), i.GetProperty("00000902").GetProperty("Value")[0].GetString()!)).ToList() : [];
+        return (stored, failed);
+    }
+
+    [Test]
+    public async Task Store_WriterWithTheClaim_OnlyIntoStudiesItMaySee()
+    {
+        string writer = _archive.Token("modality-a", "dicom.read dicom.write", patients: ["PID-A"]);
+        string ownStudy = TestDicom.NewUid(), otherPatientsStudy = TestDicom.NewUid();
+        byte[][] parts = [Instance(ownStudy, "PID-A"), Instance(otherPatientsStudy, "PID-B"), Instance(_hiddenStudy, "PID-A")];
+
+        var response = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies", writer, StowRequests.Multipart(parts));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), body);
+        var (stored, failed) = Outcomes(JsonDocument.Parse(body).RootElement);
+        Assert.That(stored, Has.Count.EqualTo(1));
+        Assert.That(failed.Select(f => f.Reason), Is.EqualTo(new[] { 0x0124, 0x0124 }), "Refused: Not Authorized");
+        Assert.That(failed.Select(f => f.Comment), Has.All.Contains("PatientID (0010,0020) must be one of the caller's access keys"));
+        Assert.That((await _archive.GetAsync($"/dicomweb/studies/{ownStudy}/metadata", writer)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _archive.GetAsync($"/dicomweb/studies/{otherPatientsStudy}", _archive.Admin)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "nothing of the refused study");
+        var hidden = await _archive.GetAsync($"/dicomweb/studies/{_hiddenStudy}/instances", _archive.Admin);
+        Assert.That(JsonDocument.Parse(await hidden.Content.ReadAsStringAsync()).RootElement.GetArrayLength(), Is.EqualTo(1), "the other patient's study unchanged");
+    }
+
+    [Test]
+    public async Task Store_WriterResendsAnInstanceOfAStudyItMayNotSee_RefusedWithoutSayingItIsStored()
+    {
+        string writer = _archive.Token("modality-a", "dicom.write", patients: ["PID-A"]);
+
+        var response = await _archive.SendAsync(HttpMethod.Post, "/dicomweb/studies", writer,
+            StowRequests.Multipart([Instance(TestDicom.NewUid(), "PID-A", sop: _instances[_hiddenStudy].Sop)]));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), body);
+        Assert.That(Outcomes(JsonDocument.Parse(body).RootElement).Failed.Single().Reason, Is.EqualTo(0x0124), "not 0x0111, which would tell the UID is stored");
+    }
+
     [Test]
     public async Task Search_CallerWithoutTheClaim_SeesNothing()
     {
