@@ -3,7 +3,8 @@
 # one run, on the same machine, corpus and client. Prints both side by side with ratios, and the disk's durable-write
 # limit (the same number of files of the same size, 4 writers, an fsync each): the ceiling of any server that makes
 # every instance durable before answering, as both do here (ours fsyncs each blob and commits SQLite with
-# synchronous=FULL; Orthanc runs with SyncStorageArea).
+# synchronous=FULL; Orthanc runs with SyncStorageArea). Beside STOW-RS throughput: each server's CPU time per stored
+# instance, and the client's, which shares the machine's cores with the server.
 #
 #   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
 #   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
@@ -64,8 +65,8 @@ wait_ready() { # url pid log
   echo "not ready: $1" >&2; return 1
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
-bench() { # url json-out
-  dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --json > "$2"
+bench() { # url json-out server-pid
+  dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --server-pid "$3" --json > "$2"
 }
 
 orthanc_port=$(free_port)
@@ -83,7 +84,7 @@ JSON
 LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
 orthanc_pid=$!; pids+=($orthanc_pid)
 wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
-bench "http://127.0.0.1:$orthanc_port/dicom-web" "$work/orthanc.json.out"
+bench "http://127.0.0.1:$orthanc_port/dicom-web" "$work/orthanc.json.out" "$orthanc_pid"
 stop "$orthanc_pid"
 
 dwa_port=$(free_port)
@@ -92,7 +93,7 @@ echo "DicomWebArchive on 127.0.0.1:$dwa_port"
   --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
 dwa_pid=$!; pids+=($dwa_pid)
 wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
-bench "http://127.0.0.1:$dwa_port/dicomweb" "$work/dwa.json.out"
+bench "http://127.0.0.1:$dwa_port/dicomweb" "$work/dwa.json.out" "$dwa_pid"
 stop "$dwa_pid"
 
 echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"

@@ -9,7 +9,9 @@ import sys
 ours, theirs, disk = (json.load(open(path)) for path in sys.argv[1:4])
 
 rows = [("STOW-RS instances/s", lambda r: r["stow"]["instancesPerSecond"], True, "{:.1f}"),
-        ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}")]
+        ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}"),
+        ("STOW-RS server CPU ms/instance", lambda r: r["stow"].get("serverCpuMsPerInstance"), False, "{:.2f}"),
+        ("STOW-RS client CPU ms/instance", lambda r: r["stow"]["clientCpuMsPerInstance"], False, "{:.2f}")]
 for i, query in enumerate(ours["qido"]):
     for p in ("p50", "p95"):
         rows.append((f"QIDO {query['name']} {p} (ms)", lambda r, i=i, p=p: r["qido"][i][p + "Ms"], False, "{:.2f}"))
@@ -24,6 +26,8 @@ print(f"Corpus: {corpus['instances']} instances, {corpus['bytes'] / 1048576:.0f}
 print(f"{'':34} {'DicomWebArchive':>16} {'Orthanc':>12} {'ratio':>8}")
 for name, get, higher_is_better, fmt in rows:
     a, b = get(ours), get(theirs)
+    if a is None or b is None:
+        continue
     ratio = (a / b if higher_is_better else b / a) if a and b else float("nan")
     print(f"{name:34} {fmt.format(a):>16} {fmt.format(b):>12} {ratio:>7.1f}x")
 for query in ours["qido"]:

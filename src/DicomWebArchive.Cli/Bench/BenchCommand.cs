@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Text.Json;
 using DicomWebArchive.Cli.Common;
 using DicomWebArchive.Cli.Upload;
@@ -28,6 +29,10 @@ internal sealed class BenchSettings : ServerSettings
     [DefaultValue(20)]
     public int Repeat { get; set; } = 20;
 
+    [CommandOption("--server-pid <PID>")]
+    [Description("Process id of the server when it runs on this machine: its CPU time per stored instance is reported beside the client's")]
+    public int? ServerPid { get; set; }
+
     [CommandOption("--json")]
     [Description("Print every figure as one JSON object")]
     public bool Json { get; set; }
@@ -35,6 +40,7 @@ internal sealed class BenchSettings : ServerSettings
     public override ValidationResult Validate() =>
         string.IsNullOrEmpty(Corpus) ? ValidationResult.Error("--corpus DIR is required")
         : Parallel < 1 || Batch < 1 || Repeat < 1 ? ValidationResult.Error("--parallel, --batch and --repeat must be 1 or more")
+        : ServerPid is < 1 ? ValidationResult.Error("--server-pid must be a process id")
         : base.Validate();
 }
 
@@ -52,6 +58,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
+        using var server = settings.ServerPid is { } pid ? ServerProcessOf(pid) : null;
         using var client = new DicomWebClient(settings, settings.Parallel);
         await client.CheckAsync(cancellationToken).ConfigureAwait(false);
         var corpus = await CorpusScanner.ScanAsync([settings.Corpus], settings.Parallel, null, cancellationToken).ConfigureAwait(false);
@@ -59,7 +66,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             .GroupBy(s => (Study: s.StudyInstanceUid!, Series: s.SeriesInstanceUid!)).MaxBy(g => g.Count())
             ?? throw new CliException($"no DICOM instances with study and series UIDs in {settings.Corpus}");
 
-        var stow = await StowAsync(client, corpus.Sources, settings, cancellationToken).ConfigureAwait(false);
+        var stow = await StowAsync(client, server, corpus.Sources, settings, cancellationToken).ConfigureAwait(false);
         Step(settings, "QIDO-RS");
         var qido = await QidoAsync(client, series.Key.Study, settings.Repeat, cancellationToken).ConfigureAwait(false);
 
@@ -93,7 +100,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
     }
 
     /// <summary>The first batch goes untimed (connections, JIT, caches on both ends); the rest is the figure.</summary>
-    private static async Task<StowFigures> StowAsync(DicomWebClient client, IReadOnlyList<DicomSource> sources, BenchSettings settings, CancellationToken cancellationToken)
+    private static async Task<StowFigures> StowAsync(DicomWebClient client, Process? server, IReadOnlyList<DicomSource> sources, BenchSettings settings, CancellationToken cancellationToken)
     {
         var warmUp = sources.Count >= 2 * settings.Batch ? sources.Take(settings.Batch).ToList() : [];
         var timed = sources.Skip(warmUp.Count).ToList();
@@ -104,7 +111,12 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             failed += (await new UploadRun(client, warmUp, settings.Batch, 1).RunAsync(cancellationToken).ConfigureAwait(false)).Count(o => o.IsFailure);
         }
         var run = new UploadRun(client, timed, settings.Batch, settings.Parallel);
+        using var self = Process.GetCurrentProcess();
+        var serverCpu = CpuTime(server);
+        var clientCpu = CpuTime(self);
         var outcomes = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        serverCpu = CpuTime(server) - serverCpu;
+        clientCpu = CpuTime(self) - clientCpu;
         failed += outcomes.Count(o => o.IsFailure);
         // Figures for a corpus the server did not take would compare nothing.
         if (failed > 0)
@@ -114,8 +126,35 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
         }
         long bytes = timed.Sum(s => s.Length);
         return new StowFigures(timed.Count, bytes, run.Elapsed.TotalSeconds, Ui.Rate(timed.Count, run.Elapsed), Ui.Rate(Ui.Megabytes(bytes), run.Elapsed),
-            settings.Parallel, settings.Batch);
+            settings.Parallel, settings.Batch, server is null ? null : PerInstance(serverCpu, timed.Count), PerInstance(clientCpu, timed.Count));
     }
+
+    private static Process ServerProcessOf(int pid)
+    {
+        try
+        {
+            var process = Process.GetProcessById(pid);
+            _ = process.TotalProcessorTime;
+            return process;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            throw new CliException($"--server-pid {pid}: no process of this machine whose CPU time can be read");
+        }
+    }
+
+    /// <summary>User and system CPU time of the process so far (re-read each time); zero without a process.</summary>
+    private static TimeSpan CpuTime(Process? process)
+    {
+        if (process is null)
+        {
+            return TimeSpan.Zero;
+        }
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
+    private static double PerInstance(TimeSpan cpu, int instances) => instances == 0 ? 0 : cpu.TotalMilliseconds / instances;
 
     /// <summary>OHIF's study list: as it opens, then filtered by name, date range and modality, with values of the stored corpus.</summary>
     private static async Task<List<QidoFigures>> QidoAsync(DicomWebClient client, string study, int repeat, CancellationToken cancellationToken)
@@ -185,6 +224,8 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
         var table = new Table().AddColumns("Measure", "Figure");
         table.AddRow(Ui.Row($"STOW-RS, {report.Stow.Instances} instances, {report.Stow.Parallel} x {report.Stow.Batch} per request",
             $"{Ui.Number(report.Stow.InstancesPerSecond)} instances/s, {Ui.Number(report.Stow.MegabytesPerSecond)} MB/s"));
+        table.AddRow(Ui.Row("STOW-RS CPU per stored instance",
+            (report.Stow.ServerCpuMsPerInstance is { } server ? $"server {Ui.Number(server, "F2")} ms, " : "") + $"this client {Ui.Number(report.Stow.ClientCpuMsPerInstance, "F2")} ms"));
         foreach (var q in report.Qido)
         {
             table.AddRow(Ui.Row($"QIDO-RS {q.Name} ({q.Results} results)", $"p50 {Ui.Number(q.P50Ms, "F2")} ms, p95 {Ui.Number(q.P95Ms, "F2")} ms"));

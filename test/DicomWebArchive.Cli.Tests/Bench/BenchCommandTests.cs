@@ -14,7 +14,8 @@ public sealed class BenchCommandTests
             await using var server = await ServerProcess.StartAsync(Path.Combine(work, "data"));
             string corpus = Corpus.MakeCtSeries(Path.Combine(work, "corpus"), 20);
 
-            var result = await CliRun.RunAsync(work, "bench", server.DicomWebRoot, "--corpus", corpus, "--json", "--repeat", "3", "--batch", "5");
+            var result = await CliRun.RunAsync(work, "bench", server.DicomWebRoot, "--corpus", corpus, "--json", "--repeat", "3", "--batch", "5",
+                "--server-pid", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
             using var json = JsonDocument.Parse(result.Output);
@@ -27,6 +28,9 @@ public sealed class BenchCommandTests
                 Assert.That(stow.GetProperty("instances").GetInt32(), Is.EqualTo(15), "the first batch warms up, untimed");
                 Assert.That(stow.GetProperty("instancesPerSecond").GetDouble(), Is.Positive);
                 Assert.That(stow.GetProperty("megabytesPerSecond").GetDouble(), Is.Positive);
+                // Storing a 512x512 CT costs the server far more than a microsecond and less than a second of CPU.
+                Assert.That(stow.GetProperty("serverCpuMsPerInstance").GetDouble(), Is.InRange(0.001, 1000));
+                Assert.That(stow.GetProperty("clientCpuMsPerInstance").GetDouble(), Is.InRange(0.001, 1000));
                 var qido = report.GetProperty("qido").EnumerateArray().ToList();
                 Assert.That(qido.Select(q => q.GetProperty("name").GetString()), Is.EqualTo(new[] { "study list", "patient name", "study date range", "modality" }));
                 foreach (var query in qido)
@@ -40,6 +44,28 @@ public sealed class BenchCommandTests
                 Assert.That(report.GetProperty("seriesRetrieve").GetProperty("megabytesPerSecond").GetDouble(), Is.Positive);
                 Assert.That(report.GetProperty("seriesRetrieve").GetProperty("bytes").GetInt64(), Is.GreaterThan(3 * 20 * 512 * 512 * 2));
             });
+        }
+        finally
+        {
+            TempDirectory.Delete(work);
+        }
+    }
+
+    [TestCase("0", "--server-pid must be a process id")]
+    [TestCase("-5", "--server-pid must be a process id")]
+    [TestCase("2147483000", "--server-pid 2147483000: no process of this machine whose CPU time can be read")]
+    public async Task Bench_ServerPidNotAProcess_SaysSoBeforeAnyRequest(string pid, string message)
+    {
+        string work = Directory.CreateTempSubdirectory("dicomweb-cli-tests-").FullName;
+        try
+        {
+            string url = $"http://127.0.0.1:{TestHttpServer.FreePort()}/dicomweb";
+
+            var result = await CliRun.RunAsync(work, "bench", url, "--corpus", PydicomCorpus.File("CT_small.dcm"), "--server-pid", pid);
+
+            Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
+            Assert.That(result.Error + result.Output, Does.Contain(message));
+            Assert.That(result.Error + result.Output, Does.Not.Contain("cannot reach"), "refused before the server is asked anything");
         }
         finally
         {
