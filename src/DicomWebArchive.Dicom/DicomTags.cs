@@ -99,6 +99,13 @@ public static class DicomTags
     public static readonly DicomTag PresentationCreationTime = new(0x00700083);
     public static readonly DicomTag ContentCreatorName = new(0x00700084);
 
+    public static readonly DicomTag ModifiedAttributesSequence = new(0x04000550);
+    public static readonly DicomTag OriginalAttributesSequence = new(0x04000561);
+    public static readonly DicomTag AttributeModificationDateTime = new(0x04000562);
+    public static readonly DicomTag ModifyingSystem = new(0x04000563);
+    public static readonly DicomTag SourceOfPreviousValues = new(0x04000564);
+    public static readonly DicomTag ReasonForTheAttributeModification = new(0x04000565);
+
     public static readonly DicomTag DoseSummationType = new(0x3004000A);
     public static readonly DicomTag StructureSetLabel = new(0x30060002);
     public static readonly DicomTag StructureSetDate = new(0x30060008);

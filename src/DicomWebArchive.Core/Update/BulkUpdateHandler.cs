@@ -34,6 +34,9 @@ public sealed partial class BulkUpdateHandler(
     private static readonly DicomReaderOptions Inflated = new() { PixelData = PixelDataHandling.Load, MaxInlineValueLength = int.MaxValue, AllowMissingMeta = true };
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>Modifying System (0400,0563) of the Original Attributes Sequence item each update appends.</summary>
+    private const string ModifyingSystem = "DicomWebArchive";
+
     public string Type => OperationTypes.Update;
 
     public async Task<(string Status, string Results)> RunAsync(OperationRecord operation, OperationContext context, CancellationToken cancellationToken)
@@ -98,7 +101,7 @@ public sealed partial class BulkUpdateHandler(
             {
                 return false;
             }
-            var dataset = DicomDatasetEditor.Apply(file.Dataset, changes, time.GetUtcNow());
+            var dataset = DicomDatasetEditor.Apply(file.Dataset, changes, time.GetUtcNow(), ModifyingSystem);
             var writer = await blobs.CreateAsync(cancellationToken).ConfigureAwait(false);
             await using (writer.ConfigureAwait(false))
             {

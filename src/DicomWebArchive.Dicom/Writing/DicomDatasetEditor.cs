@@ -11,16 +11,18 @@ public sealed record DicomAttributeChange(DicomTag Tag, DicomVR VR, IReadOnlyLis
 }
 
 /// <summary>
-/// Makes the data set of a corrected instance: the given top-level text attributes replaced or added, and Instance
+/// Makes the data set of a corrected instance: the given top-level text attributes replaced or added, Instance
 /// Coercion DateTime (0008,0015) set to when it happened, so the newest version of an instance can be told from its
-/// bytes alone. New text goes into the data set's own character set when that can hold it; otherwise every text value
+/// bytes alone, and an item appended to Original Attributes Sequence (0400,0561) holding the previous values (PS3.3
+/// C.12.1: when, by which system, why "CORRECT"; an attribute that was absent is recorded empty). New text goes into the data set's own character set when that can hold it; otherwise every text value
 /// of the data set, items included, is re-encoded as UTF-8 (ISO_IR 192), which holds any text. Values that were not
 /// loaded (pixel data, large binary values) stay as they are, read from their offsets when the data set is written.
 /// </summary>
 public static class DicomDatasetEditor
 {
-    public static DicomDataset Apply(DicomDataset dataset, IReadOnlyList<DicomAttributeChange> changes, DateTimeOffset coercedAt)
+    public static DicomDataset Apply(DicomDataset dataset, IReadOnlyList<DicomAttributeChange> changes, DateTimeOffset coercedAt, string modifyingSystem)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modifyingSystem);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(changes);
         var charset = DicomCharacterSet.Of(dataset);
@@ -37,14 +39,29 @@ public static class DicomDatasetEditor
         {
             elements[element.Tag.Value] = element;
         }
+        // Taken from the source as it is written (its character set), before the new values replace them.
+        var previous = changes.Select(c => elements.TryGetValue(c.Tag.Value, out var old) ? old : Element(c.Tag, c.VR, [])).OrderBy(e => e.Tag.Value).ToList();
         foreach (var (tag, element) in encoded)
         {
             elements[tag.Value] = element;
         }
-        elements[DicomTags.InstanceCoercionDateTime.Value] = Element(DicomTags.InstanceCoercionDateTime, DicomVR.DT,
-            Encoding.ASCII.GetBytes(coercedAt.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+0000"));
+        byte[] when = Encoding.ASCII.GetBytes(coercedAt.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+0000");
+        elements[DicomTags.InstanceCoercionDateTime.Value] = Element(DicomTags.InstanceCoercionDateTime, DicomVR.DT, when);
+        var original = new DicomDataset(
+        [
+            Sequence(DicomTags.ModifiedAttributesSequence, [new DicomDataset([.. previous])]),
+            Element(DicomTags.AttributeModificationDateTime, DicomVR.DT, when),
+            Element(DicomTags.ModifyingSystem, DicomVR.LO, Encoding.ASCII.GetBytes(modifyingSystem)),
+            Element(DicomTags.SourceOfPreviousValues, DicomVR.LO, []),
+            Element(DicomTags.ReasonForTheAttributeModification, DicomVR.CS, "CORRECT"u8.ToArray()),
+        ]);
+        var earlier = elements.TryGetValue(DicomTags.OriginalAttributesSequence.Value, out var found) ? found.Items ?? [] : [];
+        elements[DicomTags.OriginalAttributesSequence.Value] = Sequence(DicomTags.OriginalAttributesSequence, [.. earlier, original]);
         return Reparent(new DicomDataset([.. elements.Values]));
     }
+
+    private static DicomElement Sequence(DicomTag tag, IReadOnlyList<DicomDataset> items) =>
+        new(tag, DicomVR.SQ, ReadOnlyMemory<byte>.Empty, 0, 0) { Items = items };
 
     /// <summary>The changes as elements in <paramref name="charset"/>; null when it cannot hold one of them.</summary>
     private static List<(DicomTag, DicomElement)>? Encode(IReadOnlyList<DicomAttributeChange> changes, DicomCharacterSet charset)

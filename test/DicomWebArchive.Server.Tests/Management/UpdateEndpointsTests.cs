@@ -82,6 +82,55 @@ public sealed class UpdateEndpointsTests(string provider)
         Assert.That(again.GetProperty("results").GetProperty("instanceUpdated").GetInt32(), Is.Zero, "nothing to change: no new versions");
     }
 
+    // pydicom reads the retrieved instance: every item of Original Attributes Sequence (0400,0561) as JSON.
+    private const string OriginalAttributesScript = """
+        import json, sys, pydicom
+        ds = pydicom.dcmread(sys.argv[1])
+        print(json.dumps({"coerced": str(ds.InstanceCoercionDateTime), "items": [{
+            "when": str(item.AttributeModificationDateTime), "system": item.ModifyingSystem, "reason": item.ReasonForTheAttributeModification,
+            "source": item.SourceOfPreviousValues, "previous": {e.keyword: str(e.value) for e in item.ModifiedAttributesSequence[0]},
+        } for item in ds.OriginalAttributesSequence]}))
+        """;
+
+    [Test]
+    public async Task BulkUpdate_Twice_OriginalAttributesSequenceKeepsEveryPreviousValue()
+    {
+        await using var archive = await ManagementArchive.StartAsync(provider);
+        string study = TestDicom.NewUid();
+        var (series, sop, original) = (await archive.StoreAsync(study, "P1", ("CT", 1))).Single();
+        string originalName = (await DicomReader.ReadAsync(new MemoryStream(original), new DicomReaderOptions())).Dataset.GetString(DicomTags.PatientName)!;
+
+        await archive.BulkUpdateAsync(Change(study, patientId: "MERGED-1"));
+        archive.Time.Advance(TimeSpan.FromMinutes(5));
+        await archive.BulkUpdateAsync(Change(study, name: "Doe^Jane", patientId: "MERGED-2"));
+
+        var bytes = await archive.Client.GetByteArrayAsync($"/dicomweb/studies/{study}/series/{series}/instances/{sop}?accept=application/dicom;transfer-syntax=*");
+        string path = Path.Combine(TestContext.CurrentContext.WorkDirectory, sop + ".dcm");
+        await File.WriteAllBytesAsync(path, bytes);
+        JsonElement read;
+        try
+        {
+            read = JsonDocument.Parse(ExternalTool.Python(OriginalAttributesScript, path)).RootElement;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        var items = read.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(items, Has.Count.EqualTo(2), "one item per update, the earlier one kept");
+        Assert.That(items.Select(i => (i.GetProperty("system").GetString(), i.GetProperty("reason").GetString(), i.GetProperty("source").GetString())),
+            Is.All.EqualTo(("DicomWebArchive", "CORRECT", "")));
+        var first = items[0].GetProperty("previous");
+        Assert.That(first.GetProperty("PatientID").GetString(), Is.EqualTo("P1"));
+        Assert.That(first.GetProperty("PatientName").GetString(), Is.EqualTo(originalName));
+        Assert.That(first.GetProperty("StudyDescription").GetString(), Is.Empty, "absent before the first update: recorded empty");
+        var second = items[1].GetProperty("previous");
+        Assert.That((second.GetProperty("PatientID").GetString(), second.GetProperty("PatientName").GetString(), second.GetProperty("StudyDescription").GetString()),
+            Is.EqualTo(("MERGED-1", "Müller^Zoë", "CT CHEST")));
+        Assert.That(items[1].GetProperty("when").GetString(), Is.EqualTo(read.GetProperty("coerced").GetString()), "the same moment as Instance Coercion DateTime");
+        Assert.That(string.CompareOrdinal(items[0].GetProperty("when").GetString(), items[1].GetProperty("when").GetString()), Is.Negative, "in the order they happened");
+    }
+
     [Test]
     public async Task BulkUpdate_StudyBeingUpdated_409()
     {
