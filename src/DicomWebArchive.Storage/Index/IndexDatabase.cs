@@ -48,6 +48,35 @@ internal abstract class IndexDatabase
     /// </summary>
     public virtual bool IsTransient(Exception exception) => false;
 
+    /// <summary>
+    /// Runs a read on an open connection; when the database reports a transient failure (its server restarted or failed
+    /// over, ending the sessions that sat in the pool), drops the idle connections and runs it once more on a fresh one.
+    /// Reads change nothing, so running one again is safe.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                try
+                {
+                    return await read(connection).ConfigureAwait(false);
+                }
+                catch (Exception e) when (attempt == 1 && !cancellationToken.IsCancellationRequested && IsTransient(e))
+                {
+                    DiscardIdleConnections();
+                }
+            }
+        }
+    }
+
+    /// <summary>Closes the pooled connections nobody is using: after a failover they are all dead.</summary>
+    public virtual void DiscardIdleConnections()
+    {
+    }
+
     /// <summary>Whether the database takes one write transaction at a time (SQLite): the index then commits instances in groups.</summary>
     public virtual bool WritesOneAtATime => false;
 

@@ -90,6 +90,12 @@ internal sealed class PostgreSqlIndexDatabase : IndexDatabase
         _ => false,
     };
 
+    public override void DiscardIdleConnections()
+    {
+        using var pooled = new NpgsqlConnection(_connectionString);
+        NpgsqlConnection.ClearPool(pooled);
+    }
+
     /// <summary>Advisory locks are named by a 64-bit number: the first 8 bytes of the name's SHA-256, the same in every process.</summary>
     internal static long LockKey(string name) => BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
 }

@@ -31,8 +31,7 @@ public sealed partial class SqlIndexStore : IQueryIndex
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(access);
         var withMetadata = query.NeedsStoredMetadata;
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await _database.ReadAsync<IReadOnlyList<QueryRow>>(async connection =>
         {
             var rareModalities = await AreModalitiesRareAsync(connection, query, cancellationToken).ConfigureAwait(false);
             var (sql, parameters) = QidoSql.Build(query, access, _database.Dialect, rareModalities);
@@ -44,7 +43,7 @@ public sealed partial class SqlIndexStore : IQueryIndex
                 results.Add(new QueryRow(row.AsReadOnly(), metadata));
             }
             return results;
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> AreModalitiesRareAsync(DbConnection connection, SearchQuery query, CancellationToken cancellationToken)

@@ -67,6 +67,7 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
             }
             catch (Exception e) when (attempt < MaxAttempts && !write.Committing && _database.IsTransient(e))
             {
+                _database.DiscardIdleConnections();
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -210,23 +211,15 @@ public sealed partial class SqlIndexStore : IIndexStore, IIndexReader
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
         using var timing = ArchiveMetrics.TimeIndex("find_instance");
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            return await connection.QuerySingleOrDefaultAsync<StoredInstance>(
-                new CommandDefinition(_sql.FindInstance, new { SopInstanceUid = sopInstanceUid }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
+        return await _database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<StoredInstance>(
+            new CommandDefinition(_sql.FindInstance, new { SopInstanceUid = sopInstanceUid }, cancellationToken: cancellationToken)), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> IsBlobReferencedAsync(string blobKey, CancellationToken cancellationToken)
     {
         using var timing = ArchiveMetrics.TimeIndex("is_blob_referenced");
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            return await connection.ExecuteScalarAsync<long>(
-                new CommandDefinition(_sql.IsBlobReferenced, new { BlobKey = blobKey }, cancellationToken: cancellationToken)).ConfigureAwait(false) != 0;
-        }
+        return await _database.ReadAsync(connection => connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(_sql.IsBlobReferenced, new { BlobKey = blobKey }, cancellationToken: cancellationToken)), cancellationToken).ConfigureAwait(false) != 0;
     }
 
     private async Task<StudyRow> UpsertStudyAsync(Write write, InstanceRecord r, long now)

@@ -59,4 +59,10 @@ internal sealed class SqlServerIndexDatabase : IndexDatabase
     // The deadlock victim, and the errors of a connection lost or of a database failing over (Azure SQL's documented list).
     public override bool IsTransient(Exception exception) =>
         exception is SqlException { Number: DeadlockVictim or 233 or 10053 or 10054 or 10060 or 40197 or 40501 or 40613 or 49918 or 49919 or 49920 };
+
+    public override void DiscardIdleConnections()
+    {
+        using var pooled = new SqlConnection(_connectionString);
+        SqlConnection.ClearPool(pooled);
+    }
 }
