@@ -14,9 +14,10 @@ public sealed record DicomAttributeChange(DicomTag Tag, DicomVR VR, IReadOnlyLis
 /// Makes the data set of a corrected instance: the given top-level text attributes replaced or added, Instance
 /// Coercion DateTime (0008,0015) set to when it happened, so the newest version of an instance can be told from its
 /// bytes alone, and an item appended to Original Attributes Sequence (0400,0561) holding the previous values (PS3.3
-/// C.12.1: when, by which system, why "CORRECT"; an attribute that was absent is recorded empty). New text goes into the data set's own character set when that can hold it; otherwise every text value
-/// of the data set, items included, is re-encoded as UTF-8 (ISO_IR 192), which holds any text. Values that were not
-/// loaded (pixel data, large binary values) stay as they are, read from their offsets when the data set is written.
+/// C.12.1: when, by which system, why "CORRECT"; an attribute that was absent is recorded empty). New text goes into
+/// the data set's own character set when that can hold it; otherwise every text value of the data set, items
+/// included, is re-encoded as UTF-8 (ISO_IR 192), which holds any text. Values that were not loaded (pixel data,
+/// large binary values) stay as they are, read from their offsets when the data set is written.
 /// </summary>
 public static class DicomDatasetEditor
 {
