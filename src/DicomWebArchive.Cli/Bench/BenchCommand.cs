@@ -137,7 +137,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             _ = process.TotalProcessorTime;
             return process;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception or NotSupportedException)
         {
             throw new CliException($"--server-pid {pid}: no process of this machine whose CPU time can be read");
         }
