@@ -4,7 +4,10 @@
 # limit (the same number of files of the same size, 4 writers, an fsync each): the ceiling of any server that makes
 # every instance durable before answering, as both do here (ours fsyncs each blob and commits SQLite with
 # synchronous=FULL; Orthanc runs with SyncStorageArea). Beside STOW-RS throughput: each server's CPU time per stored
-# instance, and the client's, which shares the machine's cores with the server.
+# instance, and the client's, which shares the machine's cores with the server. And the floor of this machine with this
+# client: test/bench/stow_sink.c, a C receiver that only writes each uploaded part to a new file and fsyncs it (no
+# parsing, hash or index), measured by the same client in the same way. No server that makes instances durable can
+# store faster here than that.
 #
 #   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
 #   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
@@ -96,10 +99,21 @@ wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
 bench "http://127.0.0.1:$dwa_port/dicomweb" "$work/dwa.json.out" "$dwa_pid"
 stop "$dwa_pid"
 
+sink_port=$(free_port)
+echo "Floor: test/bench/stow_sink.c on 127.0.0.1:$sink_port"
+gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
+mkdir -p "$work/sink"
+"$work/stow_sink" "$sink_port" "$work/sink" > "$work/sink.log" 2>&1 &
+sink_pid=$!; pids+=($sink_pid)
+wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$work/sink.log"
+dicomweb bench "http://127.0.0.1:$sink_port/dicomweb" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --server-pid "$sink_pid" \
+  --stow-only --json > "$work/sink.json.out"
+stop "$sink_pid"
+
 echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"
 size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
 /usr/bin/python3 test/bench/durable_writes.py "$work/disk" "$COUNT" "$size" 4 > "$work/disk.json"
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
-/usr/bin/python3 test/bench/compare_table.py "$work/dwa.json.out" "$work/orthanc.json.out" "$work/disk.json"
+/usr/bin/python3 test/bench/compare_table.py "$work/dwa.json.out" "$work/orthanc.json.out" "$work/disk.json" "$work/sink.json.out"

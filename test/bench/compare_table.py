@@ -1,12 +1,15 @@
 """Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios and the disk's
 durable-write limit. Ratios say how many times better DicomWebArchive does: throughput ours / theirs, latency theirs / ours.
+With a fourth report (`dicomweb bench --stow-only` against test/bench/stow_sink.c), the floor of durable STOW with this
+client on this machine, and each server's share of it.
 
-usage: compare_table.py DWA.json ORTHANC.json DISK.json
+usage: compare_table.py DWA.json ORTHANC.json DISK.json [SINK.json]
 """
 import json
 import sys
 
 ours, theirs, disk = (json.load(open(path)) for path in sys.argv[1:4])
+sink = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else None
 
 rows = [("STOW-RS instances/s", lambda r: r["stow"]["instancesPerSecond"], True, "{:.1f}"),
         ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}"),
@@ -36,3 +39,11 @@ for query in ours["qido"]:
         print(f"note: QIDO {query['name']} found {results[0]} studies in DicomWebArchive, {results[1]} in Orthanc")
 print(f"Disk durable-write limit: {disk['filesPerSecond']:.1f} files/s, {disk['megabytesPerSecond']:.1f} MB/s "
       f"({disk['files']} files of {disk['bytes']} bytes, {disk['writers']} writers, fsync each)")
+for name, report in (("DicomWebArchive", ours), ("Orthanc", theirs)):
+    print(f"{name}: {report['stow']['instancesPerSecond'] / disk['filesPerSecond']:.0%} of the disk's durable-write limit"
+          + (f", {report['stow']['instancesPerSecond'] / sink['stow']['instancesPerSecond']:.0%} of the floor" if sink else ""))
+if sink:
+    s = sink["stow"]
+    print(f"Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client): "
+          f"{s['instancesPerSecond']:.1f} instances/s, {s['megabytesPerSecond']:.1f} MB/s, "
+          f"its CPU {s['serverCpuMsPerInstance']:.2f} ms/instance, client {s['clientCpuMsPerInstance']:.2f} ms/instance")

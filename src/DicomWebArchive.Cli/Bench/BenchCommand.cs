@@ -33,6 +33,10 @@ internal sealed class BenchSettings : ServerSettings
     [Description("Process id of the server when it runs on this machine: its CPU time per stored instance is reported beside the client's")]
     public int? ServerPid { get; set; }
 
+    [CommandOption("--stow-only")]
+    [Description("Measure STOW-RS only: nothing is read back (ingest into a production archive, or a receiver that cannot answer queries)")]
+    public bool StowOnly { get; set; }
+
     [CommandOption("--json")]
     [Description("Print every figure as one JSON object")]
     public bool Json { get; set; }
@@ -67,27 +71,11 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             ?? throw new CliException($"no DICOM instances with study and series UIDs in {settings.Corpus}");
 
         var stow = await StowAsync(client, server, corpus.Sources, settings, cancellationToken).ConfigureAwait(false);
-        Step(settings, "QIDO-RS");
-        var qido = await QidoAsync(client, series.Key.Study, settings.Repeat, cancellationToken).ConfigureAwait(false);
-
-        Step(settings, "series metadata, frames, series retrieve");
-        string seriesPath = $"/studies/{series.Key.Study}/series/{series.Key.Series}";
-        var (metadataTimes, _) = await Measure.TimeAsync(client, _ => seriesPath + "/metadata", DicomWebClient.DicomJson, settings.Repeat, cancellationToken).ConfigureAwait(false);
         var sops = series.Select(s => s.SopInstanceUid).Distinct(StringComparer.Ordinal).ToArray();
-        // A different instance each time, as a viewer scrolling through the series asks.
-        var (frameTimes, _) = await Measure.TimeAsync(client, i => $"{seriesPath}/instances/{sops[i * 7 % sops.Length]}/frames/1", FrameAccept, settings.Repeat, cancellationToken).ConfigureAwait(false);
-        var (retrieveTimes, retrieveBytes) = await Measure.TimeAsync(client, _ => seriesPath, InstancesAccept, settings.Repeat, cancellationToken).ConfigureAwait(false);
-        double retrieveSeconds = retrieveTimes.Sum() / 1000;
-
-        var report = new BenchReport(
-            client.Root,
-            settings.Repeat,
-            new CorpusFigures(corpus.Sources.Count, corpus.Bytes, series.Key.Study, series.Key.Series, sops.Length),
-            stow,
-            qido,
-            new LatencyFigures(seriesPath + "/metadata", Measure.Percentile(metadataTimes, 50), Measure.Percentile(metadataTimes, 95)),
-            new LatencyFigures(seriesPath + "/instances/{sop}/frames/1", Measure.Percentile(frameTimes, 50), Measure.Percentile(frameTimes, 95)),
-            new RetrieveFigures(seriesPath, retrieveBytes * settings.Repeat, retrieveSeconds, Ui.Rate(Ui.Megabytes(retrieveBytes * settings.Repeat), TimeSpan.FromSeconds(retrieveSeconds))));
+        var corpusFigures = new CorpusFigures(corpus.Sources.Count, corpus.Bytes, series.Key.Study, series.Key.Series, sops.Length);
+        var report = settings.StowOnly
+            ? new BenchReport(client.Root, settings.Repeat, corpusFigures, stow, null, null, null, null)
+            : await ReadBackAsync(client, corpusFigures, sops, stow, settings, cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
@@ -97,6 +85,31 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             Print(report);
         }
         return 0;
+    }
+
+    /// <summary>OHIF's study-list queries, series metadata, single frames and series retrieval on the corpus's largest series.</summary>
+    private static async Task<BenchReport> ReadBackAsync(DicomWebClient client, CorpusFigures corpus, string[] sops, StowFigures stow, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        Step(settings, "QIDO-RS");
+        var qido = await QidoAsync(client, corpus.StudyInstanceUid, settings.Repeat, cancellationToken).ConfigureAwait(false);
+
+        Step(settings, "series metadata, frames, series retrieve");
+        string seriesPath = $"/studies/{corpus.StudyInstanceUid}/series/{corpus.SeriesInstanceUid}";
+        var (metadataTimes, _) = await Measure.TimeAsync(client, _ => seriesPath + "/metadata", DicomWebClient.DicomJson, settings.Repeat, cancellationToken).ConfigureAwait(false);
+        // A different instance each time, as a viewer scrolling through the series asks.
+        var (frameTimes, _) = await Measure.TimeAsync(client, i => $"{seriesPath}/instances/{sops[i * 7 % sops.Length]}/frames/1", FrameAccept, settings.Repeat, cancellationToken).ConfigureAwait(false);
+        var (retrieveTimes, retrieveBytes) = await Measure.TimeAsync(client, _ => seriesPath, InstancesAccept, settings.Repeat, cancellationToken).ConfigureAwait(false);
+        double retrieveSeconds = retrieveTimes.Sum() / 1000;
+
+        return new BenchReport(
+            client.Root,
+            settings.Repeat,
+            corpus,
+            stow,
+            qido,
+            new LatencyFigures(seriesPath + "/metadata", Measure.Percentile(metadataTimes, 50), Measure.Percentile(metadataTimes, 95)),
+            new LatencyFigures(seriesPath + "/instances/{sop}/frames/1", Measure.Percentile(frameTimes, 50), Measure.Percentile(frameTimes, 95)),
+            new RetrieveFigures(seriesPath, retrieveBytes * settings.Repeat, retrieveSeconds, Ui.Rate(Ui.Megabytes(retrieveBytes * settings.Repeat), TimeSpan.FromSeconds(retrieveSeconds))));
     }
 
     /// <summary>The first batch goes untimed (connections, JIT, caches on both ends); the rest is the figure.</summary>
@@ -226,6 +239,11 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             $"{Ui.Number(report.Stow.InstancesPerSecond)} instances/s, {Ui.Number(report.Stow.MegabytesPerSecond)} MB/s"));
         table.AddRow(Ui.Row("STOW-RS CPU per stored instance",
             (report.Stow.ServerCpuMsPerInstance is { } server ? $"server {Ui.Number(server, "F2")} ms, " : "") + $"this client {Ui.Number(report.Stow.ClientCpuMsPerInstance, "F2")} ms"));
+        if (report.Qido is null || report.SeriesMetadata is null || report.Frame is null || report.SeriesRetrieve is null)
+        {
+            Ui.Out.Write(table);
+            return;
+        }
         foreach (var q in report.Qido)
         {
             table.AddRow(Ui.Row($"QIDO-RS {q.Name} ({q.Results} results)", $"p50 {Ui.Number(q.P50Ms, "F2")} ms, p95 {Ui.Number(q.P95Ms, "F2")} ms"));

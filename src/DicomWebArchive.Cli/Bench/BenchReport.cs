@@ -1,15 +1,18 @@
 namespace DicomWebArchive.Cli.Bench;
 
-/// <summary>Every figure of one bench run; printed as a table, or as JSON with --json for scripts that compare servers.</summary>
+/// <summary>
+/// Every figure of one bench run; printed as a table, or as JSON with --json for scripts that compare servers. With
+/// --stow-only the read-back figures are null.
+/// </summary>
 internal sealed record BenchReport(
     string Server,
     int Repeat,
     CorpusFigures Corpus,
     StowFigures Stow,
-    IReadOnlyList<QidoFigures> Qido,
-    LatencyFigures SeriesMetadata,
-    LatencyFigures Frame,
-    RetrieveFigures SeriesRetrieve);
+    IReadOnlyList<QidoFigures>? Qido,
+    LatencyFigures? SeriesMetadata,
+    LatencyFigures? Frame,
+    RetrieveFigures? SeriesRetrieve);
 
 internal sealed record CorpusFigures(int Instances, long Bytes, string StudyInstanceUid, string SeriesInstanceUid, int SeriesInstances);
 

@@ -51,6 +51,44 @@ public sealed class BenchCommandTests
         }
     }
 
+    [Test]
+    public async Task Bench_StowOnly_UploadsEveryInstanceAndReadsNothingBack()
+    {
+        string work = Directory.CreateTempSubdirectory("dicomweb-cli-tests-").FullName;
+        try
+        {
+            string corpus = Corpus.MakeCtSeries(Path.Combine(work, "corpus"), 12);
+            // A receiver that takes uploads but answers no query as an archive would: any read-back would fail the run.
+            using var server = new TestHttpServer(async (context, _) =>
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/dicom+json";
+                await context.Response.OutputStream.WriteAsync(context.Request.HttpMethod == "POST" ? "{}"u8.ToArray() : "[]"u8.ToArray());
+            });
+
+            var result = await CliRun.RunAsync(work, "bench", server.Root, "--corpus", corpus, "--stow-only", "--json", "--batch", "4");
+
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            var report = JsonDocument.Parse(result.Output).RootElement;
+            var requests = server.Requests.ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(report.GetProperty("stow").GetProperty("instances").GetInt32(), Is.EqualTo(8), "the first batch warms up, untimed");
+                Assert.That(report.GetProperty("stow").GetProperty("instancesPerSecond").GetDouble(), Is.Positive);
+                foreach (var readBack in (string[])["qido", "seriesMetadata", "frame", "seriesRetrieve"])
+                {
+                    Assert.That(report.GetProperty(readBack).ValueKind, Is.EqualTo(JsonValueKind.Null), readBack);
+                }
+                Assert.That(requests.Count(r => r.Method == "POST"), Is.EqualTo(3), "12 instances, 4 per request");
+                Assert.That(requests.Where(r => r.Method != "POST").Select(r => r.Url), Is.EqualTo(new[] { "/dicomweb/studies?limit=1" }), "only the check that the server is there");
+            });
+        }
+        finally
+        {
+            TempDirectory.Delete(work);
+        }
+    }
+
     [TestCase("0", "--server-pid must be a process id")]
     [TestCase("-5", "--server-pid must be a process id")]
     [TestCase("2147483000", "--server-pid 2147483000: no process of this machine whose CPU time can be read")]
