@@ -112,16 +112,22 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             new RetrieveFigures(seriesPath, retrieveBytes * settings.Repeat, retrieveSeconds, Ui.Rate(Ui.Megabytes(retrieveBytes * settings.Repeat), TimeSpan.FromSeconds(retrieveSeconds))));
     }
 
-    /// <summary>The first batch goes untimed (connections, JIT, caches on both ends); the rest is the figure.</summary>
+    /// <summary>
+    /// One round of batches goes untimed, one per connection and all at once as in the timed run (connections, JIT,
+    /// caches and the concurrent paths on both ends); the rest is the figure. A corpus too small for that warms up with
+    /// one batch.
+    /// </summary>
     private static async Task<StowFigures> StowAsync(DicomWebClient client, Process? server, IReadOnlyList<DicomSource> sources, BenchSettings settings, CancellationToken cancellationToken)
     {
-        var warmUp = sources.Count >= 2 * settings.Batch ? sources.Take(settings.Batch).ToList() : [];
+        int warmUpCount = sources.Count >= 2 * settings.Batch * settings.Parallel ? settings.Batch * settings.Parallel
+            : sources.Count >= 2 * settings.Batch ? settings.Batch : 0;
+        var warmUp = sources.Take(warmUpCount).ToList();
         var timed = sources.Skip(warmUp.Count).ToList();
         Step(settings, $"STOW-RS: {timed.Count} instances, {settings.Parallel} connections x {settings.Batch} per request");
         int failed = 0;
         if (warmUp.Count > 0)
         {
-            failed += (await new UploadRun(client, warmUp, settings.Batch, 1).RunAsync(cancellationToken).ConfigureAwait(false)).Count(o => o.IsFailure);
+            failed += (await new UploadRun(client, warmUp, settings.Batch, settings.Parallel).RunAsync(cancellationToken).ConfigureAwait(false)).Count(o => o.IsFailure);
         }
         var run = new UploadRun(client, timed, settings.Batch, settings.Parallel);
         using var self = Process.GetCurrentProcess();

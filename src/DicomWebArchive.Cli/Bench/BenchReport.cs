@@ -17,8 +17,9 @@ internal sealed record BenchReport(
 internal sealed record CorpusFigures(int Instances, long Bytes, string StudyInstanceUid, string SeriesInstanceUid, int SeriesInstances);
 
 /// <summary>
-/// The timed part of the upload: the corpus less the first batch, sent untimed to warm both ends up. Every instance was
-/// stored. CPU time (user and system) per timed instance: the server's with --server-pid, and this client's own.
+/// The timed part of the upload: the corpus less one round of batches (one per connection), sent untimed to warm both
+/// ends up. Every instance was stored. CPU time (user and system) per timed instance: the server's with --server-pid,
+/// and this client's own.
 /// </summary>
 internal sealed record StowFigures(int Instances, long Bytes, double Seconds, double InstancesPerSecond, double MegabytesPerSecond, int Parallel, int Batch,
     double? ServerCpuMsPerInstance, double ClientCpuMsPerInstance);
