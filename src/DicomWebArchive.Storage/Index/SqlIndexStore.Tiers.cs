@@ -15,10 +15,8 @@ public sealed partial class SqlIndexStore : ITierIndex
 
     private TierSql Tiers => _tierSql ??= new TierSql(_database.Dialect);
 
-    public async Task<StudyStorage?> GetStudyStorageAsync(string studyInstanceUid, CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<StudyStorage?> GetStudyStorageAsync(string studyInstanceUid, CancellationToken cancellationToken) =>
+        _database.ReadAsync(async connection =>
         {
             var study = await connection.QuerySingleOrDefaultAsync<TierStudyRow>(Command(Tiers.StudyRow, new { Study = studyInstanceUid }, cancellationToken)).ConfigureAwait(false);
             if (study is null)
@@ -34,8 +32,7 @@ public sealed partial class SqlIndexStore : ITierIndex
                 FromUnixMilliseconds(study.UpdatedAt),
                 [.. usage.Select(u => u.ToUsage())],
                 pending.LastOrDefault()?.ToMove());
-        }
-    }
+        }, cancellationToken);
 
     public async Task<TierMove?> StartMoveAsync(string studyInstanceUid, BlobTier target, string reason, string? requestedBy, CancellationToken cancellationToken)
     {
