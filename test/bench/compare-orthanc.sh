@@ -68,6 +68,15 @@ wait_ready() { # url pid log
   echo "not ready: $1" >&2; return 1
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+# Before each measurement: dirty data written out, and (as root) the cached blocks dropped, then the corpus read back
+# into memory. On ext4 without a journal (as on the virtual machines these figures come from), creating a file passes
+# over every inode freed in the last minutes whose inode-table block is still cached, at a cost of up to a few hundred
+# microseconds per file; without this, whichever server runs after files were deleted (an earlier run's cleanup) pays it.
+settle() {
+  sync
+  if [ -w /proc/sys/vm/drop_caches ]; then echo 1 > /proc/sys/vm/drop_caches; fi
+  cat "${files[@]}" > /dev/null
+}
 bench() { # url json-out server-pid
   dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --server-pid "$3" --json > "$2"
 }
@@ -84,6 +93,7 @@ cat > "$work/orthanc.json" <<JSON
   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
 }
 JSON
+settle
 LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
 orthanc_pid=$!; pids+=($orthanc_pid)
 wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
@@ -92,6 +102,7 @@ stop "$orthanc_pid"
 
 dwa_port=$(free_port)
 echo "DicomWebArchive on 127.0.0.1:$dwa_port"
+settle
 (cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
   --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
 dwa_pid=$!; pids+=($dwa_pid)
@@ -103,6 +114,7 @@ sink_port=$(free_port)
 echo "Floor: test/bench/stow_sink.c on 127.0.0.1:$sink_port"
 gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
 mkdir -p "$work/sink"
+settle
 "$work/stow_sink" "$sink_port" "$work/sink" > "$work/sink.log" 2>&1 &
 sink_pid=$!; pids+=($sink_pid)
 wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$work/sink.log"
@@ -112,6 +124,7 @@ stop "$sink_pid"
 
 echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"
 size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
+settle
 /usr/bin/python3 test/bench/durable_writes.py "$work/disk" "$COUNT" "$size" 4 > "$work/disk.json"
 
 echo

@@ -245,18 +245,16 @@ internal sealed class BenchCommand : AsyncCommand<BenchSettings>
             $"{Ui.Number(report.Stow.InstancesPerSecond)} instances/s, {Ui.Number(report.Stow.MegabytesPerSecond)} MB/s"));
         table.AddRow(Ui.Row("STOW-RS CPU per stored instance",
             (report.Stow.ServerCpuMsPerInstance is { } server ? $"server {Ui.Number(server, "F2")} ms, " : "") + $"this client {Ui.Number(report.Stow.ClientCpuMsPerInstance, "F2")} ms"));
-        if (report.Qido is null || report.SeriesMetadata is null || report.Frame is null || report.SeriesRetrieve is null)
-        {
-            Ui.Out.Write(table);
-            return;
-        }
-        foreach (var q in report.Qido)
+        foreach (var q in report.Qido ?? [])
         {
             table.AddRow(Ui.Row($"QIDO-RS {q.Name} ({q.Results} results)", $"p50 {Ui.Number(q.P50Ms, "F2")} ms, p95 {Ui.Number(q.P95Ms, "F2")} ms"));
         }
-        table.AddRow(Ui.Row($"Series metadata, {report.Corpus.SeriesInstances} instances", $"p50 {Ui.Number(report.SeriesMetadata.P50Ms, "F2")} ms"));
-        table.AddRow(Ui.Row("Single frame", $"p50 {Ui.Number(report.Frame.P50Ms, "F2")} ms"));
-        table.AddRow(Ui.Row("Series retrieve", $"{Ui.Number(report.SeriesRetrieve.MegabytesPerSecond)} MB/s"));
+        if (report.SeriesMetadata is { } metadata && report.Frame is { } frame && report.SeriesRetrieve is { } retrieve)
+        {
+            table.AddRow(Ui.Row($"Series metadata, {report.Corpus.SeriesInstances} instances", $"p50 {Ui.Number(metadata.P50Ms, "F2")} ms"));
+            table.AddRow(Ui.Row("Single frame", $"p50 {Ui.Number(frame.P50Ms, "F2")} ms"));
+            table.AddRow(Ui.Row("Series retrieve", $"{Ui.Number(retrieve.MegabytesPerSecond)} MB/s"));
+        }
         Ui.Out.Write(table);
     }
 }
