@@ -15,6 +15,10 @@
 # The client asks for gzip/deflate/br as a browser running OHIF does; Orthanc then compresses frames and metadata.
 # Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there),
 # store into fresh directories, and are measured one after the other.
+#
+# On ext4 without a journal (the virtual machines these figures come from), creating a file passes over every inode
+# freed in the last minutes (up to six), at up to a few hundred microseconds per file: a run that starts soon after
+# files were deleted (an earlier run's cleanup, a test suite) measures that. Leave six quiet minutes between runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -68,13 +72,10 @@ wait_ready() { # url pid log
   echo "not ready: $1" >&2; return 1
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
-# Before each measurement: dirty data written out, and (as root) the cached blocks dropped, then the corpus read back
-# into memory. On ext4 without a journal (as on the virtual machines these figures come from), creating a file passes
-# over every inode freed in the last minutes whose inode-table block is still cached, at a cost of up to a few hundred
-# microseconds per file; without this, whichever server runs after files were deleted (an earlier run's cleanup) pays it.
+# Before each measurement: what the one before wrote is on disk (not flushed while the next server is timed), and the
+# corpus is in memory.
 settle() {
   sync
-  if [ -w /proc/sys/vm/drop_caches ]; then echo 1 > /proc/sys/vm/drop_caches; fi
   cat "${files[@]}" > /dev/null
 }
 bench() { # url json-out server-pid
