@@ -159,6 +159,7 @@ static void *serve(void *arg) {
             if (c->end - c->start >= HEAD_MAX || fill(c) <= 0) goto out;
         }
         size_t head_length = (size_t)(head_end - (c->buf + c->start)) + 4;
+        if (head_length > HEAD_MAX) goto out;
         char head[HEAD_MAX + 1];
         memcpy(head, c->buf + c->start, head_length);
         head[head_length] = 0;
