@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `dicomweb bench` against Orthanc 1.10 + its DICOMweb plugin and against DicomWebArchive, in
 # one run, on the same machine, corpus and client. Prints both side by side with ratios, and the disk's durable-write
-# limit (the same number of files of the same size, 4 writers, an fsync each): the ceiling of any server that makes
-# every instance durable before answering, as both do here (ours fsyncs each blob and commits SQLite with
+# limit (the same number of files of the same size, 4 writers, an fsync each), which every server that makes each
+# instance durable before answering runs into, as both do here (ours fsyncs each blob and commits SQLite with
 # synchronous=FULL; Orthanc runs with SyncStorageArea). Beside STOW-RS throughput: each server's CPU time per stored
 # instance, and the client's, which shares the machine's cores with the server. And the floor of this machine with this
 # client: test/bench/stow_sink.c, a C receiver that only writes each uploaded part to a new file and fsyncs it (no
