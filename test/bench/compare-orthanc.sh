@@ -78,8 +78,8 @@ settle() {
   sync
   cat "${files[@]}" > /dev/null
 }
-bench() { # url json-out server-pid
-  dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --server-pid "$3" --json > "$2"
+bench() { # url json-out server-pid [option...]
+  dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --server-pid "$3" "${@:4}" --json > "$2"
 }
 
 orthanc_port=$(free_port)
@@ -119,8 +119,7 @@ settle
 "$work/stow_sink" "$sink_port" "$work/sink" > "$work/sink.log" 2>&1 &
 sink_pid=$!; pids+=($sink_pid)
 wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$work/sink.log"
-dicomweb bench "http://127.0.0.1:$sink_port/dicomweb" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --server-pid "$sink_pid" \
-  --stow-only --json > "$work/sink.json.out"
+bench "http://127.0.0.1:$sink_port/dicomweb" "$work/sink.json.out" "$sink_pid" --stow-only
 stop "$sink_pid"
 
 echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"
