@@ -97,7 +97,10 @@ static int store_body(struct conn *c, long remaining, const char *boundary) {
     memcpy(carry, "\r\n", 2);
     int part = -1, failed = 0, done = 0;
     while (remaining > 0) {
-        if (c->end == c->start && fill(c) <= 0) return -1;
+        if (c->end == c->start && fill(c) <= 0) {
+            if (part >= 0) close(part); /* the client went away mid-part */
+            return -1;
+        }
         size_t take = c->end - c->start;
         if ((long)take > remaining) take = (size_t)remaining;
         remaining -= (long)take;
