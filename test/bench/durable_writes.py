@@ -1,5 +1,6 @@
 """The disk's durable-write limit: COUNT files of SIZE bytes written by WRITERS parallel writers, each file fsynced
-before the next, as a server that makes every stored instance durable must. Prints one JSON object.
+before the next, as a server that makes every stored instance durable must; a durable file's cached pages are
+dropped, as the archive and the floor receiver (stow_sink.c) do (see compare-orthanc.sh). Prints one JSON object.
 
 usage: durable_writes.py DIR COUNT SIZE [WRITERS]
 """
@@ -27,6 +28,7 @@ def write():
         try:
             os.write(fd, data)
             os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
 

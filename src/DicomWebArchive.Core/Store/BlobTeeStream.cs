@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace DicomWebArchive.Core.Store;
@@ -79,9 +80,16 @@ internal sealed class BlobTeeStream : Stream
     /// <summary>Reads what the parser left unread so the blob holds the whole part.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        byte[] buffer = new byte[81920];
-        while (await ReadAsync(buffer, cancellationToken) > 0)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
         {
+            while (await ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -83,6 +83,25 @@ public sealed class FileSystemBlobStoreTests
     }
 
     [Test]
+    public async Task CommitAsync_Written_LeavesNoPagesInThePageCache()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "page cache residency is read with Linux's mincore");
+        var bytes = RandomNumberGenerator.GetBytes(1 << 20);
+        // The same bytes written the ordinary way stay cached: without that, residency cannot be seen here (tmpfs).
+        var control = _temp.Combine("control.bin");
+        await using (var file = new FileStream(control, FileMode.CreateNew, FileAccess.Write))
+        {
+            await file.WriteAsync(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        Assume.That(PageCacheResidency.ResidentPages(control), Is.GreaterThan(0), "this file system keeps written pages cached");
+
+        var key = await WriteAsync(bytes);
+
+        Assert.That(PageCacheResidency.ResidentPages(Path.Combine(_store.HotRoot, key[..2], key[2..4], key)), Is.Zero, "pages of a durable blob are dropped");
+    }
+
+    [Test]
     public async Task CommitAsync_ManyWritersAtOnce_OneShardFolderEveryBlobWhole()
     {
         var written = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
