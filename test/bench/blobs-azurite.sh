@@ -58,7 +58,7 @@ stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 run() { # name, then the server's blob settings
   local name=$1; shift
   local port; port=$(free_port)
-  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
+  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
     --Storage:DataDirectory="$work/$name-data" --Logging:LogLevel:Default=Warning "$@") > "$work/$name.log" 2>&1 &
   local pid=$!; pids+=($pid)
   wait_ready "http://127.0.0.1:$port/health/ready" "$pid" "$work/$name.log"

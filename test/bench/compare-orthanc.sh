@@ -111,7 +111,8 @@ stop "$orthanc_pid"
 dwa_port=$(free_port)
 echo "DicomWebArchive on 127.0.0.1:$dwa_port"
 settle
-(cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
+# As `dotnet run` (the server's launch settings) and the container image run it: DOTNET_ReadyToRun=0 (README, Benchmarks).
+(cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
   --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
 dwa_pid=$!; pids+=($dwa_pid)
 wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"

@@ -123,7 +123,7 @@ start_server() { # name provider connection-string
   port=$(free_port)
   data="$work/run-$name"
   rm -rf "$data" && mkdir -p "$data"
-  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
+  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
     --Storage:DataDirectory="$data" --Storage:Index:Provider="$2" --Storage:Index:ConnectionString="$3" \
     --Storage:Sweeper:Enabled=false --Logging:LogLevel:Default=Warning) > "$work/$name.log" 2>&1 &
   server_pids+=($!)

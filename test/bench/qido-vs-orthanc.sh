@@ -44,7 +44,7 @@ if [ ! -f "$work/data/index.db" ]; then
 fi
 index_size=$(du -k "$work/data/index.db" | cut -f1)
 
-dotnet "$root/src/DicomWebArchive.Server/bin/Release/net10.0/DicomWebArchive.Server.dll" \
+DOTNET_ReadyToRun=0 dotnet "$root/src/DicomWebArchive.Server/bin/Release/net10.0/DicomWebArchive.Server.dll" \
   --urls "http://127.0.0.1:$PORT" --Storage:DataDirectory="$work/data" > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
