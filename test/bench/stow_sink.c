@@ -2,8 +2,9 @@
  * The floor of durable STOW on this machine (benchmark, not a server): an HTTP/1.1 endpoint that does only what any
  * server that makes every instance durable before answering must do, and nothing else. It reads each POSTed
  * multipart/related body from the socket, writes every part to a new file, fsyncs each file and the directory, and
- * answers 200 with an empty JSON object. A part's cached pages are dropped once it is durable. No parsing of the DICOM content, no hash, no index. Measured with the same
- * client as the real servers, it shows what the client, loopback networking, file creation and fsync alone cost.
+ * answers 200 with an empty JSON object; a part's cached pages are dropped once it is durable, as the archive drops a
+ * blob's. No parsing of the DICOM content, no hash, no index. Measured with the same client as the real servers, it
+ * shows what the client, loopback networking, file creation and fsync alone cost.
  *
  *   gcc -O2 -pthread -o stow_sink stow_sink.c && ./stow_sink PORT DIR
  *
