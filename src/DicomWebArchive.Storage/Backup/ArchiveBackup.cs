@@ -210,7 +210,7 @@ public sealed class ArchiveBackup(IOptions<StorageOptions> options)
         await using (var to = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
         {
             await from.CopyToAsync(to, cancellationToken);
-            to.Flush(flushToDisk: true);
+            PageCache.FlushToDiskAndDrop(to);
         }
         File.Move(temp, target, overwrite: true);
     }

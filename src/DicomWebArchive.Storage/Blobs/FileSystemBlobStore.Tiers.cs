@@ -50,7 +50,7 @@ public sealed partial class FileSystemBlobStore
                 {
                     await input.CopyToAsync(output, CopyBufferSize, cancellationToken).ConfigureAwait(false);
                     await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    output.Flush(flushToDisk: true);
+                    PageCache.FlushToDiskAndDrop(output);
                 }
             }
             File.Move(temp, target, overwrite: true);

@@ -209,10 +209,7 @@ public sealed partial class FileSystemBlobStore : IBlobStore
             }
 
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-            // A stored instance is read again much later than it is written, if at all: ingest leaves the page cache to
-            // what viewers and the index read.
-            PageCache.Drop(stream.SafeFileHandle);
+            PageCache.FlushToDiskAndDrop(stream);
             await stream.DisposeAsync().ConfigureAwait(false);
             File.Move(temp, path, overwrite: false);
             DirectorySync.FlushShared(Path.GetDirectoryName(path)!);

@@ -1,32 +1,24 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace DicomWebArchive.Storage.Blobs;
 
-/// <summary>Tells Linux that a file's cached pages will not be needed again soon.</summary>
+/// <summary>
+/// Blob files made durable, then left out of Linux's page cache: a blob written (stored, moved to another tier, backed
+/// up) is read again much later than it is written, if at all, and bulk writes should leave the cache to what viewers
+/// and the index read.
+/// </summary>
 internal static partial class PageCache
 {
     private const int PosixFadvDontNeed = 4;
 
-    /// <summary>Drops the clean cached pages of <paramref name="file"/>; advice only, failures are ignored.</summary>
-    public static void Drop(SafeFileHandle file)
+    /// <summary>Flushes <paramref name="file"/>'s written bytes to disk (fsync), then drops its clean cached pages.</summary>
+    public static void FlushToDiskAndDrop(FileStream file)
     {
-        if (!OperatingSystem.IsLinux())
+        file.Flush(flushToDisk: true);
+        if (OperatingSystem.IsLinux())
         {
-            return;
-        }
-        bool added = false;
-        try
-        {
-            file.DangerousAddRef(ref added);
-            _ = Fadvise((int)file.DangerousGetHandle(), 0, 0, PosixFadvDontNeed);
-        }
-        finally
-        {
-            if (added)
-            {
-                file.DangerousRelease();
-            }
+            // Advice only: a failure leaves the pages cached, nothing else.
+            _ = Fadvise((int)file.SafeFileHandle.DangerousGetHandle(), 0, 0, PosixFadvDontNeed);
         }
     }
 

@@ -85,20 +85,24 @@ public sealed class FileSystemBlobStoreTests
     [Test]
     public async Task CommitAsync_Written_LeavesNoPagesInThePageCache()
     {
-        Assume.That(OperatingSystem.IsLinux(), "page cache residency is read with Linux's mincore");
         var bytes = RandomNumberGenerator.GetBytes(1 << 20);
-        // The same bytes written the ordinary way stay cached: without that, residency cannot be seen here (tmpfs).
-        var control = _temp.Combine("control.bin");
-        await using (var file = new FileStream(control, FileMode.CreateNew, FileAccess.Write))
-        {
-            await file.WriteAsync(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        Assume.That(PageCacheResidency.ResidentPages(control), Is.GreaterThan(0), "this file system keeps written pages cached");
+        await AssumeWrittenPagesStayCachedAsync(bytes);
 
         var key = await WriteAsync(bytes);
 
         Assert.That(PageCacheResidency.ResidentPages(Path.Combine(_store.HotRoot, key[..2], key[2..4], key)), Is.Zero, "pages of a durable blob are dropped");
+    }
+
+    [Test]
+    public async Task PlaceAsync_CopyToAnotherTier_LeavesNoPagesOfTheCopyInThePageCache()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(1 << 20);
+        await AssumeWrittenPagesStayCachedAsync(bytes);
+        var key = await WriteAsync(bytes);
+
+        Assert.That(await _store.PlaceAsync(key, DicomWebArchive.Core.Blobs.BlobTier.Cool, CancellationToken.None), Is.True);
+
+        Assert.That(PageCacheResidency.ResidentPages(Path.Combine(_store.CoolRoot, key[..2], key[2..4], key)), Is.Zero, "pages of the durable copy are dropped");
     }
 
     [Test]
@@ -260,6 +264,19 @@ public sealed class FileSystemBlobStoreTests
         Directory.Delete(_store.CoolRoot, recursive: true);
 
         Assert.That(await _store.IsHealthyAsync(CancellationToken.None), Is.False);
+    }
+
+    /// <summary>The same bytes written the ordinary way stay cached; without that (tmpfs, not Linux) residency says nothing.</summary>
+    private async Task AssumeWrittenPagesStayCachedAsync(byte[] bytes)
+    {
+        Assume.That(OperatingSystem.IsLinux(), "page cache residency is read with Linux's mincore");
+        var control = _temp.Combine("control.bin");
+        await using (var file = new FileStream(control, FileMode.Create, FileAccess.Write))
+        {
+            await file.WriteAsync(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        Assume.That(PageCacheResidency.ResidentPages(control), Is.GreaterThan(0), "this file system keeps written pages cached");
     }
 
     private async Task<string> WriteAsync(byte[] bytes)
