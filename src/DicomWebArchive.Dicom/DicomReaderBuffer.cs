@@ -163,7 +163,7 @@ internal sealed class DicomReaderBuffer
             return;
         }
         byte[]? rented = null;
-        var scratch = _buffer.Length - _end >= ChunkSize ? _buffer.AsMemory(_end) : (rented = ArrayPool<byte>.Shared.Rent(DiscardSize));
+        var scratch = _buffer.Length - _end >= DiscardSize ? _buffer.AsMemory(_end) : (rented = ArrayPool<byte>.Shared.Rent(DiscardSize));
         try
         {
             while (count > 0)
