@@ -10,11 +10,14 @@
 # store faster here than that.
 #
 #   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
-#   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 test/bench/compare-orthanc.sh
+#   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 ROUNDS=3 test/bench/compare-orthanc.sh
 #
 # The client asks for gzip/deflate/br as a browser running OHIF does; Orthanc then compresses frames and metadata.
-# Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there),
-# store into fresh directories, and are measured one after the other.
+# Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there) and
+# store into fresh directories. The speed of these virtual machines drifts by 10-20% over minutes, so the measurement
+# runs in rounds (ROUNDS, 3 by default): each round measures Orthanc, DicomWebArchive, the floor and the disk one after
+# the other, fresh processes and directories each time, and nothing is deleted until the end. STOW is printed round by
+# round, so each ratio and share compares figures taken within the same minute, and every figure as the rounds' median.
 #
 # On ext4 without a journal (the virtual machines these figures come from), creating a file passes over every inode
 # freed in the last minutes (up to six), at up to a few hundred microseconds per file: a run that starts soon after
@@ -33,6 +36,7 @@ COUNT=${COUNT:-1000}
 PARALLEL=${PARALLEL:-4}
 BATCH=${BATCH:-10}
 REPEAT=${REPEAT:-20}
+ROUNDS=${ROUNDS:-3}
 corpus=${CORPUS_DIR:-/tmp/dwa-compare-corpus}
 work=$(mktemp -d /tmp/dwa-compare-XXXX)
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -89,52 +93,58 @@ bench() { # url json-out server-pid [option...]
   dicomweb bench "$1" --corpus "$work/corpus" --parallel "$PARALLEL" --batch "$BATCH" --repeat "$REPEAT" --server-pid "$3" "${@:4}" --json > "$2"
 }
 
-orthanc_port=$(free_port)
-echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}') on 127.0.0.1:$orthanc_port"
 gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
-mkdir -p "$work/orthanc-storage"
-cat > "$work/orthanc.json" <<JSON
+gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
+size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
+echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}'), DicomWebArchive, the floor (test/bench/stow_sink.c) and the disk, $ROUNDS round(s)"
+
+for round in $(seq 1 "$ROUNDS"); do
+  out="$work/round$round"
+  mkdir -p "$out"
+  echo "Round $round: Orthanc"
+  orthanc_port=$(free_port)
+  mkdir -p "$out/orthanc-storage"
+  cat > "$out/orthanc.json" <<JSON
 {
-  "Name": "bench", "StorageDirectory": "$work/orthanc-storage", "IndexDirectory": "$work/orthanc-storage",
+  "Name": "bench", "StorageDirectory": "$out/orthanc-storage", "IndexDirectory": "$out/orthanc-storage",
   "HttpPort": $orthanc_port, "DicomServerEnabled": false, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
   "DefaultEncoding": "Utf8", "SyncStorageArea": true, "StorageCompression": false,
   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
 }
 JSON
-settle
-LD_PRELOAD="$work/bind-loopback.so" Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 &
-orthanc_pid=$!; pids+=($orthanc_pid)
-wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$work/orthanc.log"
-bench "http://127.0.0.1:$orthanc_port/dicom-web" "$work/orthanc.json.out" "$orthanc_pid"
-stop "$orthanc_pid"
+  settle
+  LD_PRELOAD="$work/bind-loopback.so" Orthanc "$out/orthanc.json" > "$out/orthanc.log" 2>&1 &
+  orthanc_pid=$!; pids+=($orthanc_pid)
+  wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$out/orthanc.log"
+  bench "http://127.0.0.1:$orthanc_port/dicom-web" "$out/orthanc.report.json" "$orthanc_pid"
+  stop "$orthanc_pid"
 
-dwa_port=$(free_port)
-echo "DicomWebArchive on 127.0.0.1:$dwa_port"
-settle
-# As `dotnet run` (the server's launch settings) and the container image run it: DOTNET_ReadyToRun=0 (README, Benchmarks).
-(cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
-  --Storage:DataDirectory="$work/dwa-data" --Logging:LogLevel:Default=Warning) > "$work/dwa.log" 2>&1 &
-dwa_pid=$!; pids+=($dwa_pid)
-wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$work/dwa.log"
-bench "http://127.0.0.1:$dwa_port/dicomweb" "$work/dwa.json.out" "$dwa_pid"
-stop "$dwa_pid"
+  echo "Round $round: DicomWebArchive"
+  dwa_port=$(free_port)
+  settle
+  # As `dotnet run` (the server's launch settings) and the container image run it: DOTNET_ReadyToRun=0 (README, Benchmarks).
+  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
+    --Storage:DataDirectory="$out/dwa-data" --Logging:LogLevel:Default=Warning) > "$out/dwa.log" 2>&1 &
+  dwa_pid=$!; pids+=($dwa_pid)
+  wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$out/dwa.log"
+  bench "http://127.0.0.1:$dwa_port/dicomweb" "$out/dwa.report.json" "$dwa_pid"
+  stop "$dwa_pid"
 
-sink_port=$(free_port)
-echo "Floor: test/bench/stow_sink.c on 127.0.0.1:$sink_port"
-gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
-mkdir -p "$work/sink"
-settle
-"$work/stow_sink" "$sink_port" "$work/sink" > "$work/sink.log" 2>&1 &
-sink_pid=$!; pids+=($sink_pid)
-wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$work/sink.log"
-bench "http://127.0.0.1:$sink_port/dicomweb" "$work/sink.json.out" "$sink_pid" --stow-only
-stop "$sink_pid"
+  echo "Round $round: the floor"
+  sink_port=$(free_port)
+  mkdir -p "$out/sink"
+  settle
+  "$work/stow_sink" "$sink_port" "$out/sink" > "$out/sink.log" 2>&1 &
+  sink_pid=$!; pids+=($sink_pid)
+  wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$out/sink.log"
+  bench "http://127.0.0.1:$sink_port/dicomweb" "$out/sink.report.json" "$sink_pid" --stow-only
+  stop "$sink_pid"
 
-echo "Disk: $COUNT files of the corpus's average size, 4 writers, fsync each"
-size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
-settle
-/usr/bin/python3 test/bench/durable_writes.py "$work/disk" "$COUNT" "$size" 4 > "$work/disk.json"
+  echo "Round $round: the disk ($COUNT files of the corpus's average size, 4 writers, fsync each)"
+  settle
+  /usr/bin/python3 test/bench/durable_writes.py "$out/disk" "$COUNT" "$size" 4 > "$out/disk.json"
+done
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (ratios are only meaningful on an idle machine)"
-/usr/bin/python3 test/bench/compare_table.py "$work/dwa.json.out" "$work/orthanc.json.out" "$work/disk.json" "$work/sink.json.out"
+/usr/bin/python3 test/bench/compare_table.py $(for round in $(seq 1 "$ROUNDS"); do echo "$work/round$round"; done)

@@ -1,49 +1,83 @@
-"""Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios and the disk's
-durable-write limit. Ratios say how many times better DicomWebArchive does: throughput ours / theirs, latency theirs / ours.
-With a fourth report (`dicomweb bench --stow-only` against test/bench/stow_sink.c), the floor of durable STOW with this
-client on this machine, and each server's share of it.
+"""Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios, beside the floor
+of durable STOW with this client on this machine (`dicomweb bench --stow-only` against test/bench/stow_sink.c) and the
+disk's durable-write limit (test/bench/durable_writes.py). Ratios say how many times better DicomWebArchive does:
+throughput ours / theirs, latency theirs / ours.
 
-usage: compare_table.py DWA.json ORTHANC.json DISK.json [SINK.json]
+Each argument is one round's folder, holding dwa.report.json, orthanc.report.json, sink.report.json and disk.json
+measured one after the other: STOW is shown round by round (the machine's speed drifts over minutes, and the four
+figures of a round drift together), then every figure as the median of the rounds, ratios as the median of the
+rounds' ratios with their range.
+
+usage: compare_table.py ROUND_DIR...
 """
 import json
+import os
+import statistics
 import sys
 
-ours, theirs, disk = (json.load(open(path)) for path in sys.argv[1:4])
-sink = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else None
+rounds = []
+for folder in sys.argv[1:]:
+    load = lambda name: json.load(open(os.path.join(folder, name)))
+    rounds.append({"ours": load("dwa.report.json"), "theirs": load("orthanc.report.json"),
+                   "sink": load("sink.report.json"), "disk": load("disk.json")})
 
-rows = [("STOW-RS instances/s", lambda r: r["stow"]["instancesPerSecond"], True, "{:.1f}"),
+stow = lambda r: r["stow"]["instancesPerSecond"]
+rows = [("STOW-RS instances/s", stow, True, "{:.1f}"),
         ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}"),
         ("STOW-RS server CPU ms/instance", lambda r: r["stow"].get("serverCpuMsPerInstance"), False, "{:.2f}"),
         ("STOW-RS client CPU ms/instance", lambda r: r["stow"]["clientCpuMsPerInstance"], False, "{:.2f}")]
-for i, query in enumerate(ours["qido"]):
+for i, query in enumerate(rounds[0]["ours"]["qido"]):
     for p in ("p50", "p95"):
         rows.append((f"QIDO {query['name']} {p} (ms)", lambda r, i=i, p=p: r["qido"][i][p + "Ms"], False, "{:.2f}"))
 rows += [("series metadata p50 (ms)", lambda r: r["seriesMetadata"]["p50Ms"], False, "{:.2f}"),
          ("single frame p50 (ms)", lambda r: r["frame"]["p50Ms"], False, "{:.2f}"),
          ("series retrieve MB/s", lambda r: r["seriesRetrieve"]["megabytesPerSecond"], True, "{:.1f}")]
 
-corpus, stow = ours["corpus"], ours["stow"]
-print(f"Corpus: {corpus['instances']} instances, {corpus['bytes'] / 1048576:.0f} MB; STOW timed on {stow['instances']} "
-      f"({stow['parallel']} connections x {stow['batch']} per request); series of {corpus['seriesInstances']} instances; "
-      f"{ours['repeat']} requests per latency figure")
-print(f"{'':34} {'DicomWebArchive':>16} {'Orthanc':>12} {'ratio':>8}")
+
+def ratio(a, b, higher_is_better):
+    return (a / b if higher_is_better else b / a) if a and b else float("nan")
+
+
+first = rounds[0]["ours"]
+corpus, timed = first["corpus"], first["stow"]
+print(f"Corpus: {corpus['instances']} instances, {corpus['bytes'] / 1048576:.0f} MB; STOW timed on {timed['instances']} "
+      f"({timed['parallel']} connections x {timed['batch']} per request); series of {corpus['seriesInstances']} instances; "
+      f"{first['repeat']} requests per latency figure; {len(rounds)} round(s)")
+print()
+print("STOW-RS by round (instances/s; server CPU ms per instance; shares of the same round's floor and disk figure)")
+print(f"{'round':>5} {'ours':>8} {'Orthanc':>8} {'ratio':>6} {'CPU ours':>9} {'Orthanc':>8} {'floor':>8} {'disk':>8}"
+      f" {'ours/disk':>10} {'ours/floor':>11} {'Orthanc/disk':>13}")
+for n, r in enumerate(rounds, 1):
+    ours, theirs, floor, disk = stow(r["ours"]), stow(r["theirs"]), stow(r["sink"]), r["disk"]["filesPerSecond"]
+    print(f"{n:>5} {ours:>8.1f} {theirs:>8.1f} {ours / theirs:>5.2f}x {r['ours']['stow']['serverCpuMsPerInstance']:>9.2f}"
+          f" {r['theirs']['stow']['serverCpuMsPerInstance']:>8.2f} {floor:>8.1f} {disk:>8.1f}"
+          f" {ours / disk:>10.0%} {ours / floor:>11.0%} {theirs / disk:>13.0%}")
+print()
+print(f"{'median of the rounds':34} {'DicomWebArchive':>16} {'Orthanc':>12} {'ratio':>8}  range")
 for name, get, higher_is_better, fmt in rows:
-    a, b = get(ours), get(theirs)
-    if a is None or b is None:
+    if any(get(r["ours"]) is None or get(r["theirs"]) is None for r in rounds):
         continue
-    ratio = (a / b if higher_is_better else b / a) if a and b else float("nan")
-    print(f"{name:34} {fmt.format(a):>16} {fmt.format(b):>12} {ratio:>7.1f}x")
-for query in ours["qido"]:
-    results = [r["qido"][ours["qido"].index(query)]["results"] for r in (ours, theirs)]
-    if results[0] != results[1]:
-        print(f"note: QIDO {query['name']} found {results[0]} studies in DicomWebArchive, {results[1]} in Orthanc")
-print(f"Disk durable-write limit: {disk['filesPerSecond']:.1f} files/s, {disk['megabytesPerSecond']:.1f} MB/s "
+    ratios = [ratio(get(r["ours"]), get(r["theirs"]), higher_is_better) for r in rounds]
+    a = statistics.median(get(r["ours"]) for r in rounds)
+    b = statistics.median(get(r["theirs"]) for r in rounds)
+    print(f"{name:34} {fmt.format(a):>16} {fmt.format(b):>12} {statistics.median(ratios):>7.1f}x"
+          f"  {min(ratios):.1f}-{max(ratios):.1f}x")
+for i, query in enumerate(first["qido"]):
+    found = {(r["ours"]["qido"][i]["results"], r["theirs"]["qido"][i]["results"]) for r in rounds}
+    if any(a != b for a, b in found):
+        print(f"note: QIDO {query['name']} found {', '.join(f'{a} studies in DicomWebArchive and {b} in Orthanc' for a, b in sorted(found))}")
+disk = rounds[0]["disk"]
+print(f"Disk durable-write limit: {statistics.median(r['disk']['filesPerSecond'] for r in rounds):.1f} files/s, "
+      f"{statistics.median(r['disk']['megabytesPerSecond'] for r in rounds):.1f} MB/s median "
       f"({disk['files']} files of {disk['bytes']} bytes, {disk['writers']} writers, fsync each)")
-for name, report in (("DicomWebArchive", ours), ("Orthanc", theirs)):
-    print(f"{name}: {report['stow']['instancesPerSecond'] / disk['filesPerSecond']:.0%} of the disk's durable-write limit"
-          + (f", {report['stow']['instancesPerSecond'] / sink['stow']['instancesPerSecond']:.0%} of the floor" if sink else ""))
-if sink:
-    s = sink["stow"]
-    print(f"Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client): "
-          f"{s['instancesPerSecond']:.1f} instances/s, {s['megabytesPerSecond']:.1f} MB/s, "
-          f"its CPU {s['serverCpuMsPerInstance']:.2f} ms/instance, client {s['clientCpuMsPerInstance']:.2f} ms/instance")
+for name, side in (("DicomWebArchive", "ours"), ("Orthanc", "theirs")):
+    of_disk = [stow(r[side]) / r["disk"]["filesPerSecond"] for r in rounds]
+    of_floor = [stow(r[side]) / stow(r["sink"]) for r in rounds]
+    print(f"{name}: {statistics.median(of_disk):.0%} of the disk's durable-write limit ({min(of_disk):.0%}-{max(of_disk):.0%}), "
+          f"{statistics.median(of_floor):.0%} of the floor ({min(of_floor):.0%}-{max(of_floor):.0%}), median of the rounds")
+floor = [r["sink"]["stow"] for r in rounds]
+print(f"Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client): "
+      f"{statistics.median(s['instancesPerSecond'] for s in floor):.1f} instances/s, "
+      f"{statistics.median(s['megabytesPerSecond'] for s in floor):.1f} MB/s, "
+      f"its CPU {statistics.median(s['serverCpuMsPerInstance'] for s in floor):.2f} ms/instance, "
+      f"client {statistics.median(s['clientCpuMsPerInstance'] for s in floor):.2f} ms/instance, median of the rounds")
