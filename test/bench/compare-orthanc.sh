@@ -16,7 +16,8 @@
 # Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there) and
 # store into fresh directories. The speed of these virtual machines drifts by 10-20% over minutes, so the measurement
 # runs in rounds (ROUNDS, 3 by default): each round measures Orthanc, DicomWebArchive, the floor and the disk one after
-# the other, fresh processes and directories each time, and nothing is deleted until the end. STOW is printed round by
+# the other (every other round in the reverse order), fresh processes and directories each time, and nothing is
+# deleted until the end. STOW is printed round by
 # round, so each ratio and share compares figures taken within the same minute, and every figure as the rounds' median.
 #
 # On ext4 without a journal (the virtual machines these figures come from), creating a file passes over every inode
@@ -98,51 +99,70 @@ gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
 size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
 echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}'), DicomWebArchive, the floor (test/bench/stow_sink.c) and the disk, $ROUNDS round(s)"
 
-for round in $(seq 1 "$ROUNDS"); do
-  out="$work/round$round"
-  mkdir -p "$out"
-  echo "Round $round: Orthanc"
-  orthanc_port=$(free_port)
+measure_orthanc() { # round-folder
+  local out=$1 port pid
+  port=$(free_port)
   mkdir -p "$out/orthanc-storage"
   cat > "$out/orthanc.json" <<JSON
 {
   "Name": "bench", "StorageDirectory": "$out/orthanc-storage", "IndexDirectory": "$out/orthanc-storage",
-  "HttpPort": $orthanc_port, "DicomServerEnabled": false, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
+  "HttpPort": $port, "DicomServerEnabled": false, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
   "DefaultEncoding": "Utf8", "SyncStorageArea": true, "StorageCompression": false,
   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
 }
 JSON
   settle
   LD_PRELOAD="$work/bind-loopback.so" Orthanc "$out/orthanc.json" > "$out/orthanc.log" 2>&1 &
-  orthanc_pid=$!; pids+=($orthanc_pid)
-  wait_ready "http://127.0.0.1:$orthanc_port/system" "$orthanc_pid" "$out/orthanc.log"
-  bench "http://127.0.0.1:$orthanc_port/dicom-web" "$out/orthanc.report.json" "$orthanc_pid"
-  stop "$orthanc_pid"
+  pid=$!; pids+=($pid)
+  wait_ready "http://127.0.0.1:$port/system" "$pid" "$out/orthanc.log"
+  bench "http://127.0.0.1:$port/dicom-web" "$out/orthanc.report.json" "$pid"
+  stop "$pid"
+}
 
-  echo "Round $round: DicomWebArchive"
-  dwa_port=$(free_port)
+measure_dwa() { # round-folder
+  local out=$1 port pid
+  port=$(free_port)
   settle
   # As `dotnet run` (the server's launch settings) and the container image run it: DOTNET_ReadyToRun=0 (README, Benchmarks).
-  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$dwa_port" \
+  (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
     --Storage:DataDirectory="$out/dwa-data" --Logging:LogLevel:Default=Warning) > "$out/dwa.log" 2>&1 &
-  dwa_pid=$!; pids+=($dwa_pid)
-  wait_ready "http://127.0.0.1:$dwa_port/health/ready" "$dwa_pid" "$out/dwa.log"
-  bench "http://127.0.0.1:$dwa_port/dicomweb" "$out/dwa.report.json" "$dwa_pid"
-  stop "$dwa_pid"
+  pid=$!; pids+=($pid)
+  wait_ready "http://127.0.0.1:$port/health/ready" "$pid" "$out/dwa.log"
+  bench "http://127.0.0.1:$port/dicomweb" "$out/dwa.report.json" "$pid"
+  stop "$pid"
+}
 
-  echo "Round $round: the floor"
-  sink_port=$(free_port)
+measure_floor() { # round-folder
+  local out=$1 port pid
+  port=$(free_port)
   mkdir -p "$out/sink"
   settle
-  "$work/stow_sink" "$sink_port" "$out/sink" > "$out/sink.log" 2>&1 &
-  sink_pid=$!; pids+=($sink_pid)
-  wait_ready "http://127.0.0.1:$sink_port/dicomweb/studies" "$sink_pid" "$out/sink.log"
-  bench "http://127.0.0.1:$sink_port/dicomweb" "$out/sink.report.json" "$sink_pid" --stow-only
-  stop "$sink_pid"
+  "$work/stow_sink" "$port" "$out/sink" > "$out/sink.log" 2>&1 &
+  pid=$!; pids+=($pid)
+  wait_ready "http://127.0.0.1:$port/dicomweb/studies" "$pid" "$out/sink.log"
+  bench "http://127.0.0.1:$port/dicomweb" "$out/sink.report.json" "$pid" --stow-only
+  stop "$pid"
+}
 
-  echo "Round $round: the disk ($COUNT files of the corpus's average size, 4 writers, fsync each)"
+measure_disk() { # round-folder
   settle
-  /usr/bin/python3 test/bench/durable_writes.py "$out/disk" "$COUNT" "$size" 4 > "$out/disk.json"
+  /usr/bin/python3 test/bench/durable_writes.py "$1/disk" "$COUNT" "$size" 4 > "$1/disk.json"
+}
+
+# Odd rounds measure in this order, even rounds in the reverse one: a steady drift of the machine's speed during a run
+# then favours no server by always measuring it first.
+order=(orthanc dwa floor disk)
+for round in $(seq 1 "$ROUNDS"); do
+  out="$work/round$round"
+  mkdir -p "$out"
+  steps=("${order[@]}")
+  if (( round % 2 == 0 )); then
+    steps=(disk floor dwa orthanc)
+  fi
+  for step in "${steps[@]}"; do
+    echo "Round $round: $step"
+    "measure_$step" "$out"
+  done
 done
 
 echo
