@@ -17,8 +17,8 @@
 # store into fresh directories. The speed of these virtual machines drifts by 10-20% over minutes, so the measurement
 # runs in rounds (ROUNDS, 3 by default): each round measures Orthanc, DicomWebArchive, the floor and the disk one after
 # the other (every other round in the reverse order), fresh processes and directories each time, and nothing is
-# deleted until the end. STOW is printed round by
-# round, so each ratio and share compares figures taken within the same minute, and every figure as the rounds' median.
+# deleted until the end. STOW is printed round by round, so each ratio and share compares figures taken within the same
+# minute, and every figure as the rounds' median.
 #
 # On ext4 without a journal (the virtual machines these figures come from), creating a file passes over every inode
 # freed in the last minutes (up to six), at up to a few hundred microseconds per file: a run that starts soon after
@@ -151,14 +151,12 @@ measure_disk() { # round-folder
 
 # Odd rounds measure in this order, even rounds in the reverse one: a steady drift of the machine's speed during a run
 # then favours no server by always measuring it first.
-order=(orthanc dwa floor disk)
+forward=(orthanc dwa floor disk)
+backward=(disk floor dwa orthanc)
 for round in $(seq 1 "$ROUNDS"); do
   out="$work/round$round"
   mkdir -p "$out"
-  steps=("${order[@]}")
-  if (( round % 2 == 0 )); then
-    steps=(disk floor dwa orthanc)
-  fi
+  if (( round % 2 == 1 )); then steps=("${forward[@]}"); else steps=("${backward[@]}"); fi
   for step in "${steps[@]}"; do
     echo "Round $round: $step"
     "measure_$step" "$out"
