@@ -99,8 +99,17 @@ gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
 size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
 echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}'), DicomWebArchive, the floor (test/bench/stow_sink.c) and the disk, $ROUNDS round(s)"
 
+# After a server was started in the background: waits until READY-URL answers, measures it at BASE-URL into
+# NAME.report.json of the round's folder, stops it.
+measure_started() { # round-folder name ready-url base-url [bench-option...]
+  local pid=$!; pids+=($pid)
+  wait_ready "$3" "$pid" "$1/$2.log"
+  bench "$4" "$1/$2.report.json" "$pid" "${@:5}"
+  stop "$pid"
+}
+
 measure_orthanc() { # round-folder
-  local out=$1 port pid
+  local out=$1 port
   port=$(free_port)
   mkdir -p "$out/orthanc-storage"
   cat > "$out/orthanc.json" <<JSON
@@ -113,35 +122,26 @@ measure_orthanc() { # round-folder
 JSON
   settle
   LD_PRELOAD="$work/bind-loopback.so" Orthanc "$out/orthanc.json" > "$out/orthanc.log" 2>&1 &
-  pid=$!; pids+=($pid)
-  wait_ready "http://127.0.0.1:$port/system" "$pid" "$out/orthanc.log"
-  bench "http://127.0.0.1:$port/dicom-web" "$out/orthanc.report.json" "$pid"
-  stop "$pid"
+  measure_started "$out" orthanc "http://127.0.0.1:$port/system" "http://127.0.0.1:$port/dicom-web"
 }
 
 measure_dwa() { # round-folder
-  local out=$1 port pid
+  local out=$1 port
   port=$(free_port)
   settle
   # As `dotnet run` (the server's launch settings) and the container image run it: DOTNET_ReadyToRun=0 (README, Benchmarks).
   (cd src/DicomWebArchive.Server/bin/Release/net10.0 && DOTNET_ReadyToRun=0 exec dotnet DicomWebArchive.Server.dll --urls "http://127.0.0.1:$port" \
     --Storage:DataDirectory="$out/dwa-data" --Logging:LogLevel:Default=Warning) > "$out/dwa.log" 2>&1 &
-  pid=$!; pids+=($pid)
-  wait_ready "http://127.0.0.1:$port/health/ready" "$pid" "$out/dwa.log"
-  bench "http://127.0.0.1:$port/dicomweb" "$out/dwa.report.json" "$pid"
-  stop "$pid"
+  measure_started "$out" dwa "http://127.0.0.1:$port/health/ready" "http://127.0.0.1:$port/dicomweb"
 }
 
 measure_floor() { # round-folder
-  local out=$1 port pid
+  local out=$1 port
   port=$(free_port)
   mkdir -p "$out/sink"
   settle
   "$work/stow_sink" "$port" "$out/sink" > "$out/sink.log" 2>&1 &
-  pid=$!; pids+=($pid)
-  wait_ready "http://127.0.0.1:$port/dicomweb/studies" "$pid" "$out/sink.log"
-  bench "http://127.0.0.1:$port/dicomweb" "$out/sink.report.json" "$pid" --stow-only
-  stop "$pid"
+  measure_started "$out" sink "http://127.0.0.1:$port/dicomweb/studies" "http://127.0.0.1:$port/dicomweb" --stow-only
 }
 
 measure_disk() { # round-folder
