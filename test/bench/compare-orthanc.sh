@@ -7,7 +7,8 @@
 # instance, and the client's, which shares the machine's cores with the server. And the floor of this machine with this
 # client: test/bench/stow_sink.c, a C receiver that only writes each uploaded part to a new file and fsyncs it (no
 # parsing, hash or index), measured by the same client in the same way. No server that makes instances durable can
-# store faster here than that.
+# store faster here than that. And the same receiver computing each part's SHA-256 as it passes (`stow_sink PORT DIR
+# sha256`): the floor of a server that also keeps a content hash of every instance, as the archive does.
 #
 #   test/bench/compare-orthanc.sh                 # 1,000 CT 512x512 16-bit instances (10 series of 100)
 #   COUNT=300 PARALLEL=4 BATCH=10 REPEAT=30 ROUNDS=3 test/bench/compare-orthanc.sh
@@ -15,8 +16,8 @@
 # The client asks for gzip/deflate/br as a browser running OHIF does; Orthanc then compresses frames and metadata.
 # Both servers listen on 127.0.0.1 only (Orthanc has no bind option: test/bench/bind-loopback.c keeps it there) and
 # store into fresh directories. The speed of these virtual machines drifts by 10-20% over minutes, so the measurement
-# runs in rounds (ROUNDS, 3 by default): each round measures Orthanc, DicomWebArchive, the floor and the disk one after
-# the other (every other round in the reverse order), fresh processes and directories each time, and nothing is
+# runs in rounds (ROUNDS, 3 by default): each round measures Orthanc, DicomWebArchive, both floors and the disk one
+# after the other (every other round in the reverse order), fresh processes and directories each time, and nothing is
 # deleted until the end. STOW is printed round by round, so each ratio and share compares figures taken within the same
 # minute, and every figure as the rounds' median.
 #
@@ -53,6 +54,7 @@ need=()
 command -v Orthanc >/dev/null || need+=(orthanc)
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need+=(orthanc-dicomweb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
+[ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
 command -v curl >/dev/null || need+=(curl)
 /usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || need+=(python3-pydicom python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then
@@ -95,9 +97,9 @@ bench() { # url json-out server-pid [option...]
 }
 
 gcc -shared -fPIC -O2 -o "$work/bind-loopback.so" test/bench/bind-loopback.c -ldl
-gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c
+gcc -O2 -pthread -o "$work/stow_sink" test/bench/stow_sink.c -lcrypto
 size=$(( $(cat "${files[@]}" | wc -c) / COUNT ))
-echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}'), DicomWebArchive, the floor (test/bench/stow_sink.c) and the disk, $ROUNDS round(s)"
+echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{print $NF}'), DicomWebArchive, the floors (test/bench/stow_sink.c, without and with SHA-256) and the disk, $ROUNDS round(s)"
 
 # After a server was started in the background: waits until READY-URL answers, measures it at BASE-URL into
 # NAME.report.json of the round's folder, stops it.
@@ -135,14 +137,16 @@ measure_dwa() { # round-folder
   measure_started "$out" dwa "http://127.0.0.1:$port/health/ready" "http://127.0.0.1:$port/dicomweb"
 }
 
-measure_floor() { # round-folder
-  local out=$1 port
+measure_floor() { # round-folder [sha256]
+  local out=$1 name=sink${2:+-$2} port
   port=$(free_port)
-  mkdir -p "$out/sink"
+  mkdir -p "$out/$name"
   settle
-  "$work/stow_sink" "$port" "$out/sink" > "$out/sink.log" 2>&1 &
-  measure_started "$out" sink "http://127.0.0.1:$port/dicomweb/studies" "http://127.0.0.1:$port/dicomweb" --stow-only
+  "$work/stow_sink" "$port" "$out/$name" ${2:-} > "$out/$name.log" 2>&1 &
+  measure_started "$out" "$name" "http://127.0.0.1:$port/dicomweb/studies" "http://127.0.0.1:$port/dicomweb" --stow-only
 }
+
+measure_floor_sha256() { measure_floor "$1" sha256; }
 
 measure_disk() { # round-folder
   settle
@@ -151,8 +155,8 @@ measure_disk() { # round-folder
 
 # Odd rounds measure in this order, even rounds in the reverse one: a steady drift of the machine's speed during a run
 # then favours no server by always measuring it first.
-forward=(orthanc dwa floor disk)
-backward=(disk floor dwa orthanc)
+forward=(orthanc dwa floor floor_sha256 disk)
+backward=(disk floor_sha256 floor dwa orthanc)
 for round in $(seq 1 "$ROUNDS"); do
   out="$work/round$round"
   mkdir -p "$out"

@@ -1,11 +1,11 @@
 """Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios, beside the floor
-of durable STOW with this client on this machine (`dicomweb bench --stow-only` against test/bench/stow_sink.c) and the
-disk's durable-write limit (test/bench/durable_writes.py). Ratios say how many times better DicomWebArchive does:
+of durable STOW with this client on this machine (`dicomweb bench --stow-only` against test/bench/stow_sink.c, without
+and with a SHA-256 of every part) and the disk's durable-write limit (test/bench/durable_writes.py). Ratios say how many times better DicomWebArchive does:
 throughput ours / theirs, latency theirs / ours.
 
-Each argument is one round's folder, holding dwa.report.json, orthanc.report.json, sink.report.json and disk.json
-measured one after the other: STOW is shown round by round (the machine's speed drifts over minutes, and the four
-figures of a round drift together), then every figure as the median of the rounds, ratios as the median of the
+Each argument is one round's folder, holding dwa.report.json, orthanc.report.json, sink.report.json,
+sink-sha256.report.json and disk.json measured one after the other: STOW is shown round by round (the machine's speed
+drifts over minutes, and the figures of a round drift together), then every figure as the median of the rounds, ratios as the median of the
 rounds' ratios with their range.
 
 usage: compare_table.py ROUND_DIR...
@@ -19,7 +19,8 @@ rounds = []
 for folder in sys.argv[1:]:
     load = lambda name: json.load(open(os.path.join(folder, name)))
     rounds.append({"ours": load("dwa.report.json"), "theirs": load("orthanc.report.json"),
-                   "sink": load("sink.report.json"), "disk": load("disk.json")})
+                   "sink": load("sink.report.json"), "sink_sha256": load("sink-sha256.report.json"),
+                   "disk": load("disk.json")})
 
 stow = lambda r: r["stow"]["instancesPerSecond"]
 rows = [("STOW-RS instances/s", stow, True, "{:.1f}"),
@@ -44,14 +45,16 @@ print(f"Corpus: {corpus['instances']} instances, {corpus['bytes'] / 1048576:.0f}
       f"({timed['parallel']} connections x {timed['batch']} per request); series of {corpus['seriesInstances']} instances; "
       f"{first['repeat']} requests per latency figure; {len(rounds)} round(s)")
 print()
-print("STOW-RS by round (instances/s; server CPU ms per instance; shares of the same round's floor and disk figure)")
-print(f"{'round':>5} {'ours':>8} {'Orthanc':>8} {'ratio':>6} {'CPU ours':>9} {'Orthanc':>8} {'floor':>8} {'disk':>8}"
-      f" {'ours/disk':>10} {'ours/floor':>11} {'Orthanc/disk':>13}")
+print("STOW-RS by round (instances/s; server CPU ms per instance; shares of the same round's floor and disk figure;")
+print("floor+SHA: the floor receiver also hashing every part with SHA-256)")
+print(f"{'round':>5} {'ours':>8} {'Orthanc':>8} {'ratio':>6} {'CPU ours':>9} {'Orthanc':>8} {'floor':>8} {'floor+SHA':>10}"
+      f" {'disk':>8} {'ours/disk':>10} {'ours/floor':>11} {'Orthanc/disk':>13} {'floor/disk':>11} {'floor+SHA/disk':>15}")
 for n, r in enumerate(rounds, 1):
-    ours, theirs, floor, disk = stow(r["ours"]), stow(r["theirs"]), stow(r["sink"]), r["disk"]["filesPerSecond"]
+    ours, theirs, disk = stow(r["ours"]), stow(r["theirs"]), r["disk"]["filesPerSecond"]
+    floor, hashing = stow(r["sink"]), stow(r["sink_sha256"])
     print(f"{n:>5} {ours:>8.1f} {theirs:>8.1f} {ours / theirs:>5.2f}x {r['ours']['stow']['serverCpuMsPerInstance']:>9.2f}"
-          f" {r['theirs']['stow']['serverCpuMsPerInstance']:>8.2f} {floor:>8.1f} {disk:>8.1f}"
-          f" {ours / disk:>10.0%} {ours / floor:>11.0%} {theirs / disk:>13.0%}")
+          f" {r['theirs']['stow']['serverCpuMsPerInstance']:>8.2f} {floor:>8.1f} {hashing:>10.1f} {disk:>8.1f}"
+          f" {ours / disk:>10.0%} {ours / floor:>11.0%} {theirs / disk:>13.0%} {floor / disk:>11.0%} {hashing / disk:>15.0%}")
 print()
 print(f"{'median of the rounds':34} {'DicomWebArchive':>16} {'Orthanc':>12} {'ratio':>8}  range")
 for name, get, higher_is_better, fmt in rows:
@@ -75,9 +78,12 @@ for name, side in (("DicomWebArchive", "ours"), ("Orthanc", "theirs")):
     of_floor = [stow(r[side]) / stow(r["sink"]) for r in rounds]
     print(f"{name}: {statistics.median(of_disk):.0%} of the disk's durable-write limit ({min(of_disk):.0%}-{max(of_disk):.0%}), "
           f"{statistics.median(of_floor):.0%} of the floor ({min(of_floor):.0%}-{max(of_floor):.0%}), median of the rounds")
-floor = [r["sink"]["stow"] for r in rounds]
-print(f"Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client): "
-      f"{statistics.median(s['instancesPerSecond'] for s in floor):.1f} instances/s, "
-      f"{statistics.median(s['megabytesPerSecond'] for s in floor):.1f} MB/s, "
-      f"its CPU {statistics.median(s['serverCpuMsPerInstance'] for s in floor):.2f} ms/instance, "
-      f"client {statistics.median(s['clientCpuMsPerInstance'] for s in floor):.2f} ms/instance, median of the rounds")
+for name, side in (("Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client)", "sink"),
+                   ("Floor with SHA-256 (the same, hashing each part as it passes)", "sink_sha256")):
+    floor = [r[side]["stow"] for r in rounds]
+    of_disk = [stow(r[side]) / r["disk"]["filesPerSecond"] for r in rounds]
+    print(f"{name}: {statistics.median(s['instancesPerSecond'] for s in floor):.1f} instances/s, "
+          f"{statistics.median(s['megabytesPerSecond'] for s in floor):.1f} MB/s, "
+          f"{statistics.median(of_disk):.0%} of the disk's limit ({min(of_disk):.0%}-{max(of_disk):.0%}), "
+          f"its CPU {statistics.median(s['serverCpuMsPerInstance'] for s in floor):.2f} ms/instance, "
+          f"client {statistics.median(s['clientCpuMsPerInstance'] for s in floor):.2f} ms/instance, median of the rounds")

@@ -6,7 +6,10 @@
  * blob's. No parsing of the DICOM content, no hash, no index. Measured with the same client as the real servers, it
  * shows what the client, loopback networking, file creation and fsync alone cost.
  *
- *   gcc -O2 -pthread -o stow_sink stow_sink.c && ./stow_sink PORT DIR
+ * With `sha256` it also computes each part's SHA-256 as the bytes pass (OpenSSL), as the archive does for every
+ * instance it stores: the floor of a server that keeps a content hash.
+ *
+ *   gcc -O2 -pthread -o stow_sink stow_sink.c -lcrypto && ./stow_sink PORT DIR [sha256]
  *
  * Any GET answers 200 with an empty JSON array (the client checks the server is there before it uploads).
  */
@@ -14,6 +17,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +33,12 @@ static const char *directory;
 static int directory_fd;
 static long next_file;
 static pthread_mutex_t next_file_lock = PTHREAD_MUTEX_INITIALIZER;
+static int hash_parts;
 
 /* A connection's unread bytes: what the last recv brought beyond what was consumed. */
 struct conn {
     int fd;
+    EVP_MD_CTX *hash; /* with `sha256` only */
     char buf[CHUNK];
     size_t start, end;
 };
@@ -69,7 +75,14 @@ static int write_all(int fd, const char *data, size_t length) {
     return 0;
 }
 
-static int open_part(void) {
+/* Writes part content to its file, hashing it first when asked to. */
+static int write_part(struct conn *c, int fd, const char *data, size_t length) {
+    if (c->hash != NULL) EVP_DigestUpdate(c->hash, data, length);
+    return write_all(fd, data, length);
+}
+
+static int open_part(struct conn *c) {
+    if (c->hash != NULL) EVP_DigestInit_ex(c->hash, EVP_sha256(), NULL);
     pthread_mutex_lock(&next_file_lock);
     long i = next_file++;
     pthread_mutex_unlock(&next_file_lock);
@@ -78,7 +91,9 @@ static int open_part(void) {
     return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 }
 
-static int close_part(int fd) {
+static int close_part(struct conn *c, int fd) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    if (c->hash != NULL) EVP_DigestFinal_ex(c->hash, digest, NULL);
     int failed = fsync(fd) != 0;
     /* As the archive does: a durable part's pages leave the page cache (see compare-orthanc.sh). */
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
@@ -119,8 +134,8 @@ static int store_body(struct conn *c, long remaining, const char *boundary) {
         while ((hit = memmem(carry + scan, carried - scan, delimiter, (size_t)dlen)) != NULL) {
             size_t at = (size_t)(hit - carry);
             if (part >= 0) {
-                failed |= write_all(part, carry + scan, at - scan) != 0;
-                failed |= close_part(part) != 0;
+                failed |= write_part(c, part, carry + scan, at - scan) != 0;
+                failed |= close_part(c, part) != 0;
                 part = -1;
             }
             size_t after = at + (size_t)dlen;
@@ -135,7 +150,7 @@ static int store_body(struct conn *c, long remaining, const char *boundary) {
                 break;
             }
             scan = (size_t)(headers_end - carry) + 4;
-            part = open_part();
+            part = open_part(c);
             failed |= part < 0;
         }
         if (done) continue;
@@ -143,7 +158,7 @@ static int store_body(struct conn *c, long remaining, const char *boundary) {
         size_t keep = carried - scan;
         if (part >= 0 && keep > (size_t)dlen + 1) {
             size_t written = keep - (size_t)dlen - 1;
-            failed |= write_all(part, carry + scan, written) != 0;
+            failed |= write_part(c, part, carry + scan, written) != 0;
             scan += written;
             keep -= written;
         }
@@ -151,7 +166,7 @@ static int store_body(struct conn *c, long remaining, const char *boundary) {
         memmove(carry, carry + scan, keep);
         carried = keep;
     }
-    if (part >= 0) failed |= close_part(part) != 0;
+    if (part >= 0) failed |= close_part(c, part) != 0;
     if (!done) return -1;
     failed |= fsync(directory_fd) != 0;
     return failed ? -2 : 0;
@@ -204,15 +219,17 @@ static void *serve(void *arg) {
     }
 out:
     close(c->fd);
+    EVP_MD_CTX_free(c->hash);
     free(c);
     return NULL;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s PORT DIR\n", argv[0]);
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "sha256") != 0)) {
+        fprintf(stderr, "usage: %s PORT DIR [sha256]\n", argv[0]);
         return 2;
     }
+    hash_parts = argc == 4;
     directory = argv[2];
     directory_fd = open(directory, O_RDONLY | O_DIRECTORY);
     if (directory_fd < 0) {
@@ -233,6 +250,7 @@ int main(int argc, char **argv) {
         if (fd < 0) continue;
         struct conn *c = calloc(1, sizeof *c);
         c->fd = fd;
+        c->hash = hash_parts ? EVP_MD_CTX_new() : NULL;
         pthread_t thread;
         pthread_create(&thread, NULL, serve, c);
         pthread_detach(thread);
