@@ -1,12 +1,12 @@
 """Prints `dicomweb bench --json` reports of DicomWebArchive and Orthanc side by side, with ratios, beside the floor
 of durable STOW with this client on this machine (`dicomweb bench --stow-only` against test/bench/stow_sink.c, without
-and with a SHA-256 of every part) and the disk's durable-write limit (test/bench/durable_writes.py). Ratios say how many times better DicomWebArchive does:
-throughput ours / theirs, latency theirs / ours.
+and with a SHA-256 of every part) and the disk's durable-write limit (test/bench/durable_writes.py). Ratios say how
+many times better DicomWebArchive does: throughput ours / theirs, latency theirs / ours.
 
 Each argument is one round's folder, holding dwa.report.json, orthanc.report.json, sink.report.json,
 sink-sha256.report.json and disk.json measured one after the other: STOW is shown round by round (the machine's speed
-drifts over minutes, and the figures of a round drift together), then every figure as the median of the rounds, ratios as the median of the
-rounds' ratios with their range.
+drifts over minutes, and the figures of a round drift together), then every figure as the median of the rounds, ratios
+as the median of the rounds' ratios with their range.
 
 usage: compare_table.py ROUND_DIR...
 """
@@ -23,6 +23,17 @@ for folder in sys.argv[1:]:
                    "disk": load("disk.json")})
 
 stow = lambda r: r["stow"]["instancesPerSecond"]
+disk_rate = lambda r: r["disk"]["filesPerSecond"]
+
+
+def shares(side, of):
+    """STOW of one side (ours, theirs, sink, sink_sha256) as a share of another figure (a side, or "disk"), per round."""
+    return [stow(r[side]) / (disk_rate(r) if of == "disk" else stow(r[of])) for r in rounds]
+
+
+def spread(values):
+    return f"{statistics.median(values):.0%} ({min(values):.0%}-{max(values):.0%})"
+
 rows = [("STOW-RS instances/s", stow, True, "{:.1f}"),
         ("STOW-RS MB/s", lambda r: r["stow"]["megabytesPerSecond"], True, "{:.1f}"),
         ("STOW-RS server CPU ms/instance", lambda r: r["stow"].get("serverCpuMsPerInstance"), False, "{:.2f}"),
@@ -50,7 +61,7 @@ print("floor+SHA: the floor receiver also hashing every part with SHA-256)")
 print(f"{'round':>5} {'ours':>8} {'Orthanc':>8} {'ratio':>6} {'CPU ours':>9} {'Orthanc':>8} {'floor':>8} {'floor+SHA':>10}"
       f" {'disk':>8} {'ours/disk':>10} {'ours/floor':>11} {'Orthanc/disk':>13} {'floor/disk':>11} {'floor+SHA/disk':>15}")
 for n, r in enumerate(rounds, 1):
-    ours, theirs, disk = stow(r["ours"]), stow(r["theirs"]), r["disk"]["filesPerSecond"]
+    ours, theirs, disk = stow(r["ours"]), stow(r["theirs"]), disk_rate(r)
     floor, hashing = stow(r["sink"]), stow(r["sink_sha256"])
     print(f"{n:>5} {ours:>8.1f} {theirs:>8.1f} {ours / theirs:>5.2f}x {r['ours']['stow']['serverCpuMsPerInstance']:>9.2f}"
           f" {r['theirs']['stow']['serverCpuMsPerInstance']:>8.2f} {floor:>8.1f} {hashing:>10.1f} {disk:>8.1f}"
@@ -70,20 +81,17 @@ for i, query in enumerate(first["qido"]):
     if any(a != b for a, b in found):
         print(f"note: QIDO {query['name']} found {', '.join(f'{a} studies in DicomWebArchive and {b} in Orthanc' for a, b in sorted(found))}")
 disk = rounds[0]["disk"]
-print(f"Disk durable-write limit: {statistics.median(r['disk']['filesPerSecond'] for r in rounds):.1f} files/s, "
+print(f"Disk durable-write limit: {statistics.median(disk_rate(r) for r in rounds):.1f} files/s, "
       f"{statistics.median(r['disk']['megabytesPerSecond'] for r in rounds):.1f} MB/s median "
       f"({disk['files']} files of {disk['bytes']} bytes, {disk['writers']} writers, fsync each)")
 for name, side in (("DicomWebArchive", "ours"), ("Orthanc", "theirs")):
-    of_disk = [stow(r[side]) / r["disk"]["filesPerSecond"] for r in rounds]
-    of_floor = [stow(r[side]) / stow(r["sink"]) for r in rounds]
-    print(f"{name}: {statistics.median(of_disk):.0%} of the disk's durable-write limit ({min(of_disk):.0%}-{max(of_disk):.0%}), "
-          f"{statistics.median(of_floor):.0%} of the floor ({min(of_floor):.0%}-{max(of_floor):.0%}), median of the rounds")
+    print(f"{name}: {spread(shares(side, 'disk'))} of the disk's durable-write limit, {spread(shares(side, 'sink'))} of the "
+          f"floor, {spread(shares(side, 'sink_sha256'))} of the floor with SHA-256, median (range) of the rounds")
 for name, side in (("Floor (stow_sink.c: each part written to a new file and fsynced, nothing else; same client)", "sink"),
                    ("Floor with SHA-256 (the same, hashing each part as it passes)", "sink_sha256")):
     floor = [r[side]["stow"] for r in rounds]
-    of_disk = [stow(r[side]) / r["disk"]["filesPerSecond"] for r in rounds]
     print(f"{name}: {statistics.median(s['instancesPerSecond'] for s in floor):.1f} instances/s, "
           f"{statistics.median(s['megabytesPerSecond'] for s in floor):.1f} MB/s, "
-          f"{statistics.median(of_disk):.0%} of the disk's limit ({min(of_disk):.0%}-{max(of_disk):.0%}), "
+          f"{spread(shares(side, 'disk'))} of the disk's limit, "
           f"its CPU {statistics.median(s['serverCpuMsPerInstance'] for s in floor):.2f} ms/instance, "
           f"client {statistics.median(s['clientCpuMsPerInstance'] for s in floor):.2f} ms/instance, median of the rounds")

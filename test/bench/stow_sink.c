@@ -251,6 +251,11 @@ int main(int argc, char **argv) {
         struct conn *c = calloc(1, sizeof *c);
         c->fd = fd;
         c->hash = hash_parts ? EVP_MD_CTX_new() : NULL;
+        if (hash_parts && c->hash == NULL) { /* never measure a hashing floor that does not hash */
+            close(fd);
+            free(c);
+            continue;
+        }
         pthread_t thread;
         pthread_create(&thread, NULL, serve, c);
         pthread_detach(thread);

@@ -152,8 +152,8 @@ internal static partial class StowEndpoints
     }
 
     // A part's bytes reach the parser and the blob in reads of up to this size (the reader's default, 4 KiB, takes more
-    // than a hundred reads, hash updates and buffered writes per 512 KB instance); the size of a Kestrel socket block.
-    private const int PartReadSize = 64 * 1024;
+    // than a hundred reads, hash updates and buffered writes per 512 KB instance): one of Kestrel's socket blocks.
+    private const int PartReadSize = LargeBlockMemoryPool.BlockSize;
 
     // Bounds the blobs being made durable and indexed per request while later parts are read.
     private const int CompletionsInFlight = 4;
